@@ -8,7 +8,8 @@ into ``node_modules/``) to ``_static/vendor/`` and points the pages at them:
 * MathJax 3 for every page with math (``mathjax_path``);
 * Vega, Vega-Lite and vega-embed only on pages that draw an Altair chart,
   loaded before anything else so that they define globals rather than AMD
-  modules.
+  modules;
+* no thebe (live code in the page), which is switched off and loads from a CDN.
 
 ipywidgets are *not* embedded: in the static book they would be inert (no
 kernel), so chapters show a client-side Altair widget there and keep
@@ -78,10 +79,24 @@ def _stage_vendor_files(app: Sphinx, config: Config) -> None:
     config.nb_ipywidgets_js = {}
 
 
-def _add_chart_scripts(
+def _page_scripts(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Load Vega only on pages that contain an Altair chart."""
+    """Load Vega only on pages that contain an Altair chart; drop thebe; default theme mode.
+
+    Thebe (live code in the page) is switched off in ``_config.yml`` and would
+    load from a CDN; sphinx-thebe still adds its configuration script, twice.
+    """
+    scripts = context.get("script_files", [])
+    scripts[:] = [  # in place: Sphinx keeps adding to this very list
+        script
+        for script in scripts
+        if "thebe" not in str(getattr(script, "filename", "") or "")
+        and "THEBE_JS_URL" not in str(getattr(script, "attributes", {}).get("body", ""))
+    ]
+    # sphinx-book-theme never sets pydata's `default_mode`, and an empty mode
+    # makes the theme log a console error on every first visit.
+    context.setdefault("default_mode", "auto")
     if CHART_MARKER in context.get("body", ""):
         for order, script in enumerate(VEGA_SCRIPTS):
             app.add_js_file(script, priority=100 + order)
@@ -89,5 +104,5 @@ def _add_chart_scripts(
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _stage_vendor_files, priority=900)
-    app.connect("html-page-context", _add_chart_scripts)
+    app.connect("html-page-context", _page_scripts)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,25 @@
+// Small accessibility repairs of the theme's and extensions' markup (checked by axe-core in the
+// browser tests).
+document.addEventListener("DOMContentLoaded", () => {
+  // Label in name (WCAG 2.5.3): the search field shows "Search Ctrl+K" but is labelled "Search".
+  document.querySelectorAll(".search-button-field").forEach((button) => {
+    button.setAttribute("aria-label", button.textContent.replace(/\s+/g, " ").trim());
+  });
+  // The colour-mode icons are decorative: the button's label already says what it does.
+  // (Font Awesome turns the <i title> icons into <svg><title> a moment later.)
+  document.querySelectorAll(".theme-switch-button [title]").forEach((icon) => {
+    icon.removeAttribute("title");
+  });
+  document.querySelectorAll(".theme-switch-button svg").forEach((icon) => {
+    icon.querySelectorAll("title").forEach((title) => title.remove());
+    icon.setAttribute("aria-hidden", "true");
+  });
+  // Collapsible cells are named by their visible "Show/Hide code cell ..." text.
+  document.querySelectorAll("summary[aria-label='Toggle hidden content']").forEach((summary) => {
+    summary.removeAttribute("aria-label");
+  });
+  // sphinxcontrib-bibtex marks the bibliography as a list whose children are not list items.
+  document.querySelectorAll(".citation-list[role='list']").forEach((list) => {
+    list.removeAttribute("role");
+  });
+});
