@@ -9,6 +9,7 @@ notebook with ``make nb``) and commit it.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,34 @@ def test_a_changed_number_fails_the_regression(tmp_path: Path) -> None:
     )
     with pytest.raises(NBRegressionError, match="text/plain"):
         fixture.check(str(altered))
+
+
+def colab_cell_source() -> str:
+    """The Colab install cell, as CONTRIBUTING.md prescribes it (the one source of truth)."""
+    text = (ROOT / "CONTRIBUTING.md").read_text()
+    block = text.split("```python\n", 1)[1].split("```", 1)[0]
+    return "\n".join(line[2:] if line.startswith("  ") else line for line in block.splitlines()).strip()
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_first_code_cell_installs_the_book_on_colab(notebook: Path) -> None:
+    cells = json.loads(notebook.read_text())["cells"]
+    first_code = next(c for c in cells if c["cell_type"] == "code")
+    assert "".join(first_code["source"]).strip() == colab_cell_source()
+    assert "remove-cell" in first_code["metadata"].get("tags", [])
+
+
+#: Distinctive published numbers that must reach the prose through glue, never typed.
+TYPED_NUMBER = re.compile(r"(?<![\w.`])(1\.11|0\.87|1\.42|141|125|1101|1098|2199|32\.3|31\.9|22\.3|41\.3|22\.5|41\.2|165)(?![\w.]*`)(?!\d)")
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_published_numbers_are_glued_not_typed(notebook: Path) -> None:
+    cells = json.loads(notebook.read_text())["cells"]
+    typed = [
+        (index, match.group(0))
+        for index, cell in enumerate(cells)
+        if cell["cell_type"] == "markdown"
+        for match in TYPED_NUMBER.finditer(re.sub(r"\$[^$]*\$", "", "".join(cell["source"])))
+    ]
+    assert typed == [], f"{notebook.name}: published numbers typed into markdown cells (cell index, number)"
