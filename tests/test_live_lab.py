@@ -1,6 +1,6 @@
-"""Live notebook: JupyterLab runs the demo chapter and its ipywidgets slider recomputes.
+"""Live notebooks: JupyterLab runs a chapter and its ipywidgets slider recomputes.
 
-The notebook is copied to a temporary folder first, so JupyterLab's autosave can
+Each notebook is copied to a temporary folder first, so JupyterLab's autosave can
 never touch the committed outputs.
 """
 
@@ -33,16 +33,21 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def jupyter_lab(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """JupyterLab on a free local port, serving a copy of the demo notebook."""
-    shutil.copy(ROOT / "book" / "demo.ipynb", tmp_path / "demo.ipynb")
+def jupyter_lab(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
+    """JupyterLab on a free local port, serving a temporary folder for notebook copies."""
     port, token = free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    # Render every cell (JupyterLab otherwise leaves off-screen outputs out of the page).
+    tracker_settings = tmp_path / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker_settings.parent.mkdir(parents=True)
+    tracker_settings.write_text('{"windowingMode": "none"}')
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--allow-root",
             f"--port={port}", "--ip=127.0.0.1", f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={tmp_path}", f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+            f"--ServerApp.root_dir={notebooks}", f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
             f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
         ],
         env=env,
@@ -60,22 +65,28 @@ def jupyter_lab(tmp_path: Path) -> Iterator[tuple[str, str]]:
                 server.kill()
                 pytest.fail("JupyterLab did not start within 60 s")
             time.sleep(0.5)
-    yield base, token
+    yield base, token, notebooks
     server.terminate()  # also shuts down the kernel sessions it started
     server.wait(timeout=30)
 
 
-def test_ipywidgets_slider_recomputes_in_jupyterlab(
-    jupyter_lab: tuple[str, str], browser: object
-) -> None:
-    base, token = jupyter_lab
+def run_notebook_and_set_first_slider(
+    lab: tuple[str, str, Path], browser: object, notebook: str, value: str, expected_text: str
+) -> tuple[str, str]:
+    """Open a copy of ``book/<notebook>`` in JupyterLab, run all cells, type ``value`` into the
+    first slider's readout and wait until an output shows ``expected_text``.
+
+    Returns the text of that output before and after the change.
+    """
+    base, token, folder = lab
+    shutil.copy(ROOT / "book" / notebook, folder / notebook)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     page = context.new_page()
     page.route(
         "**/*",
         lambda route: route.continue_() if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")) else route.abort(),
     )
-    page.goto(f"{base}/lab/tree/demo.ipynb?token={token}")
+    page.goto(f"{base}/lab/tree/{notebook}?token={token}")
     page.wait_for_selector(".jp-Notebook", timeout=60_000)
     # JupyterLab may ask which kernel to start; answer with the notebook's own (Python 3).
     select_kernel = page.locator(".jp-Dialog button", has_text="Select")
@@ -85,32 +96,57 @@ def test_ipywidgets_slider_recomputes_in_jupyterlab(
     except PlaywrightTimeout:
         pass
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
 
     readout = page.locator(".widget-readout").first
     try:
-        readout.wait_for(timeout=60_000)
+        readout.wait_for(timeout=90_000)
     finally:
-        page.screenshot(path=str(ROOT / "_build" / "live-lab.png"))
-    result = page.locator(".widget-html-content", has_text="CI ratio").first
-    result.wait_for(timeout=60_000)
-    before = result.inner_text()
+        page.screenshot(path=str(ROOT / "_build" / f"live-lab-{notebook}.png"))
+    # Wait until every cell has run: no prompt left at "[*]" (queued or running).
+    page.wait_for_function(
+        "() => { const prompts = [...document.querySelectorAll('.jp-InputArea-prompt')].map(p => p.innerText);"
+        " return prompts.some(p => /\\d/.test(p)) && !prompts.some(p => p.includes('*')); }",
+        timeout=120_000,
+    )
+    live_outputs = "() => [...document.querySelectorAll('.widget-html-content')].map(el => el.innerText)"
+    before = page.evaluate(live_outputs)
 
     readout.click()
     page.keyboard.press("Control+A")
-    page.keyboard.type("390")
+    page.keyboard.type(value)
     page.keyboard.press("Enter")
-
-    expected = math.exp(2 * 1.959964 * math.sqrt(4 / 390))
     page.wait_for_function(
         "(expected) => [...document.querySelectorAll('.widget-html-content')]"
         ".some(el => el.innerText.includes(expected))",
-        arg=f"{expected:.3f}",
+        arg=expected_text,
         timeout=30_000,
     )
-    after = result.inner_text()
-    assert after != before
-    assert after.endswith(f"{expected:.3f}")
+    after = page.evaluate(live_outputs)
     context.close()
+    changed = [(old, new) for old, new in zip(before, after) if old != new]
+    assert len(changed) == 1, "exactly one live output should change"
+    return changed[0]
+
+
+def test_demo_slider_recomputes_in_jupyterlab(jupyter_lab: tuple[str, str, Path], browser: object) -> None:
+    expected = f"{math.exp(2 * 1.959964 * math.sqrt(4 / 390)):.3f}"
+    before, after = run_notebook_and_set_first_slider(jupyter_lab, browser, "demo.ipynb", "390", expected)
+    assert after.endswith(expected)
+    assert not before.endswith(expected)
+
+
+def test_uncertainty_widget_recomputes_in_jupyterlab(jupyter_lab: tuple[str, str, Path], browser: object) -> None:
+    """Chapter 5's first live widget shows what the tested Python function computes."""
+    from alexandra import widgets
+
+    precision = widgets.precision()
+    events = precision.controls[0]
+    assert events.name == "events"
+    expected_lines = precision.lines(events=390)
+    before, after = run_notebook_and_set_first_slider(
+        jupyter_lab, browser, "05-uncertainty.ipynb", "390", expected_lines[0]
+    )
+    assert after.splitlines() == expected_lines
+    assert before.splitlines() == precision.lines()
