@@ -1,0 +1,243 @@
+"""Published versus reconstructed: does patient-level data give back what ALEXANDRA printed?
+
+The JAMA paper reports IDFS events per arm, a stratified hazard ratio with its
+95% confidence interval, a stratified log-rank P value and the median
+follow-up per arm. :func:`comparison_table` runs the same analyses on
+patient-level data — in this book, the reconstructed pseudo-individual data of
+:func:`alexandra.reconstruct.alexandra_pseudo_ipd`, never trial data — and puts
+each result next to the published number, with the tolerance within which we
+call the reconstruction faithful (:data:`TOLERANCES`).
+
+:func:`alexandra_comparison` builds the pseudo-data and the table in one call;
+``scripts/reconstruction_comparison.py`` writes it to
+``data/reconstructed/comparison.csv``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from alexandra import published, survival
+from alexandra.errors import DataError
+from alexandra.reconstruct import alexandra_pseudo_ipd
+
+__all__ = [
+    "COLUMNS",
+    "REFERENCE_ARM",
+    "TOLERANCES",
+    "alexandra_comparison",
+    "comparison_table",
+    "patients_table",
+    "stratum_labels",
+]
+
+COLUMNS = ("quantity", "published", "reconstructed", "difference", "tolerance", "within_tolerance")
+"""Columns of the comparison table, in order."""
+
+REFERENCE_ARM = "chemotherapy"
+"""The control arm: the published hazard ratio is atezolizumab versus chemotherapy alone."""
+
+TOLERANCES: dict[str, float] = {
+    "events": 0.0,
+    "hazard_ratio": 0.03,
+    "logrank_p": 0.05,
+    "median_followup_months": 1.0,
+}
+"""How far a reconstructed result may lie from the published one (absolute difference).
+
+Events must match exactly. The hazard ratio and each bound of its interval are
+printed to two decimals, so rounding alone moves them by up to 0.005; 0.03
+allows for the stratification we cannot reproduce. The P value is printed to two
+decimals and moves with the test (stratified or not): 0.05. Follow-up is printed
+to a tenth of a month; one month allows for the dates of last contact, which
+are not published.
+"""
+
+# Floating-point slack when a difference sits exactly on its tolerance (0.03 is not exact in binary).
+_SLACK = 1e-9
+
+
+def stratum_labels(data: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
+    """One stratum label per patient from several stratification columns.
+
+    A stratified analysis with several factors uses every combination of their
+    levels as a stratum, as R's ``strata(a, b, c)`` does.
+
+    Parameters
+    ----------
+    data
+        Patients, one row each.
+    columns
+        The stratification columns.
+
+    Returns
+    -------
+    pandas.Series
+        Labels such as ``"mastectomy / 0 / IC 0"``.
+
+    Examples
+    --------
+    >>> patients = pd.DataFrame({"surgery": ["BCS", "BCS", "mastectomy"], "nodes": ["0", "1-3", "0"]})
+    >>> stratum_labels(patients, ["surgery", "nodes"]).tolist()
+    ['BCS / 0', 'BCS / 1-3', 'mastectomy / 0']
+    """
+    if len(columns) == 0:
+        raise DataError("stratum_labels(columns): give at least one stratification column")
+    missing = [column for column in columns if column not in data.columns]
+    if missing:
+        raise DataError(f"stratum_labels(columns): no column {missing[0]!r} in the data; columns are {list(data.columns)}")
+    labels = data[list(columns)].astype(str)
+    return labels.apply(" / ".join, axis=1).rename("stratum")
+
+
+def patients_table(data: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Patient-level data checked to have ``time``, ``event`` and ``arm`` (as text), for ``where``.
+
+    Values are checked by the analyses themselves (:mod:`alexandra.survival`);
+    this checks the shape, so that a wrong table fails with a message that
+    names ``where`` instead of a pandas ``AttributeError``.
+
+    Examples
+    --------
+    >>> patients_table(pd.DataFrame({"time": [1.0], "event": [1], "arm": ["chemotherapy"]}), "example").arm.tolist()
+    ['chemotherapy']
+    >>> patients_table(pd.DataFrame({"time": [1.0]}), "example")
+    Traceback (most recent call last):
+    ...
+    alexandra.errors.DataError: example: missing column 'event'; need time, event and arm
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise DataError(f"{where}: expected a pandas DataFrame of patients, got {type(data).__name__}")
+    missing = [column for column in ("time", "event", "arm") if column not in data.columns]
+    if missing:
+        raise DataError(f"{where}: missing column {missing[0]!r}; need time, event and arm")
+    return data.assign(arm=data.arm.astype(str))
+
+
+def _row(quantity: str, published_value: float, reconstructed: float, tolerance: float) -> dict[str, Any]:
+    difference = reconstructed - published_value
+    return {
+        "quantity": quantity,
+        "published": float(published_value),
+        "reconstructed": float(reconstructed),
+        "difference": float(difference),
+        "tolerance": float(tolerance),
+        "within_tolerance": bool(math.isfinite(difference) and abs(difference) <= tolerance + _SLACK),
+    }
+
+
+def comparison_table(data: pd.DataFrame, strata: Sequence[str] | None = None) -> pd.DataFrame:
+    """The published results of ALEXANDRA next to the same analyses of ``data``.
+
+    Rows: IDFS events per arm; the hazard ratio (Cox, atezolizumab versus
+    chemotherapy) and both bounds of its 95% interval; the log-rank P value;
+    the median follow-up per arm by reverse Kaplan–Meier. The published hazard
+    ratio and P value are stratified; ``data`` is analysed stratified only when
+    ``strata`` names its stratification columns.
+
+    Parameters
+    ----------
+    data
+        Patients: ``time`` (months), ``event`` (1/0) and ``arm``
+        (``"atezolizumab"`` or ``"chemotherapy"``).
+    strata
+        Columns of ``data`` to stratify the Cox model and the log-rank test by
+        (every combination of their levels is a stratum); None for unstratified.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`COLUMNS`: ``difference`` is reconstructed minus
+        published, ``tolerance`` comes from :data:`TOLERANCES`.
+
+    Raises
+    ------
+    DataError
+        For data without the columns or arms above, or unknown strata columns.
+
+    Examples
+    --------
+    Twelve made-up patients (a real use passes the pseudo-individual data):
+
+    >>> patients = pd.DataFrame({
+    ...     "time": [2, 3, 3, 5, 8, 9, 1, 2, 4, 4, 6, 7],
+    ...     "event": [1, 1, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1],
+    ...     "arm": ["chemotherapy"] * 6 + ["atezolizumab"] * 6,
+    ... })
+    >>> table = comparison_table(patients)
+    >>> list(table.columns)
+    ['quantity', 'published', 'reconstructed', 'difference', 'tolerance', 'within_tolerance']
+    >>> table.loc[0, ["quantity", "published", "reconstructed", "within_tolerance"]].to_dict()
+    {'quantity': 'IDFS events, atezolizumab', 'published': 141.0, 'reconstructed': 5.0, 'within_tolerance': False}
+    """
+    patients = patients_table(data, "comparison_table(data)")
+    arms = set(patients.arm)
+    if arms != set(published.ARMS):
+        raise DataError(
+            f"comparison_table(data), column arm: arms {sorted(arms)}; expected exactly {list(published.ARMS)}"
+        )
+    stratum = None if strata is None else stratum_labels(patients, strata)
+    cox = survival.cox_hazard_ratio(
+        patients.time, patients.event, patients.arm, strata=stratum, reference=REFERENCE_ARM
+    )
+    logrank = survival.logrank_test(patients.time, patients.event, patients.arm, strata=stratum, reference=REFERENCE_ARM)
+    hazard_ratio = published.get("idfs_hr_stratified")
+    if hazard_ratio.lower is None or hazard_ratio.upper is None:
+        raise DataError(f"{published.DEFAULT_PATH}, row idfs_hr_stratified: the 95% CI (lower, upper) is missing")
+    rows = [
+        _row(f"IDFS events, {arm}", published.get("idfs_events", arm=arm).number, logrank.observed[arm], TOLERANCES["events"])
+        for arm in published.ARMS
+    ]
+    rows += [
+        _row("hazard ratio", hazard_ratio.number, cox.hr, TOLERANCES["hazard_ratio"]),
+        _row("hazard ratio, lower 95% limit", hazard_ratio.lower, cox.lower, TOLERANCES["hazard_ratio"]),
+        _row("hazard ratio, upper 95% limit", hazard_ratio.upper, cox.upper, TOLERANCES["hazard_ratio"]),
+        _row("log-rank P", published.get("idfs_logrank_p").number, logrank.p_value, TOLERANCES["logrank_p"]),
+    ]
+    for arm in published.ARMS:
+        in_arm = patients[patients.arm == arm]
+        followup = survival.reverse_km_followup(in_arm.time, in_arm.event)
+        rows.append(
+            _row(
+                f"median follow-up (months), {arm}",
+                published.get("median_followup_months", arm=arm).number,
+                followup.median,
+                TOLERANCES["median_followup_months"],
+            )
+        )
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def alexandra_comparison(seed: int = 2025, stratified: bool = False, **assumptions: Any) -> pd.DataFrame:
+    """Reconstruct ALEXANDRA's pseudo-individual data and compare it with the paper.
+
+    Parameters
+    ----------
+    seed, assumptions
+        Passed to :func:`alexandra.reconstruct.alexandra_pseudo_ipd`.
+    stratified
+        Analyse stratified by the SIMULATED strata of the pseudo-data (their
+        shares are assumed, and they are independent of outcome: see
+        :data:`alexandra.reconstruct.SIMULATED_STRATA`). The default, False,
+        is the unstratified analysis whose hazard ratio the reconstruction
+        forces to the published one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`comparison_table`.
+
+    Examples
+    --------
+    >>> table = alexandra_comparison()
+    >>> round(float(table.set_index("quantity").reconstructed["hazard ratio"]), 2)
+    1.11
+    >>> bool(table.within_tolerance.all())
+    True
+    """
+    pseudo = alexandra_pseudo_ipd(seed=seed, with_strata=stratified, **assumptions)
+    return comparison_table(pseudo.data, strata=list(pseudo.simulated_columns) if stratified else None)
