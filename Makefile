@@ -8,7 +8,7 @@ PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 ASSETS := node_modules/.installed
 
-.PHONY: help book serve test lab bench nb r-reference accuracy-study clean
+.PHONY: help book serve test lab bench nb r-reference data clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -57,8 +57,12 @@ nb: $(INSTALLED)  ## re-execute notebooks and save their outputs: make nb [NB=bo
 r-reference:  ## regenerate tests/r/reference.json with R's survival (needs r-base-core r-cran-survival)
 	Rscript tests/r/reference.R
 
-accuracy-study: $(INSTALLED)  ## regenerate data/reconstructed/accuracy_study*.csv (about 10 minutes)
-	$(BIN)/python scripts/accuracy_study.py
+data: $(INSTALLED)  ## regenerate every simulated/reconstructed table in data/ (about 5 minutes; then `make nb`)
+	$(BIN)/python scripts/design_simulations.py --trials 10000 --event-trials 1000 --seed 2025
+	$(BIN)/python scripts/precompute_sampling.py --trials 1000 --seed 2025 --true-hrs 0.7,0.75,0.8,0.85,0.9,0.95,1,1.05,1.1,1.15,1.2,1.25,1.3
+	$(BIN)/python scripts/accuracy_study.py --trials 240 --out data/reconstructed/accuracy_study.csv
+	$(BIN)/python scripts/reconstruction_comparison.py --out data/reconstructed/comparison.csv
+	$(BIN)/python scripts/reconstruction_sensitivity.py --seeds 20 --seeds-per-scenario 5 --out data/reconstructed/sensitivity.csv
 
 clean:  ## remove the build (keeps the virtual environment)
 	rm -rf _build
