@@ -39,11 +39,10 @@ from scipy import optimize, stats
 
 from alexandra import published
 from alexandra.errors import DataError
-from alexandra.published import ARMS
+from alexandra.published import ARMS, DAYS_PER_MONTH, months_between
 
 __all__ = [
     "ASSUMED_STRATUM_SHARES",
-    "DAYS_PER_MONTH",
     "RANDOMISATION_METHODS",
     "STRATIFICATION_FACTORS",
     "Accrual",
@@ -62,9 +61,6 @@ __all__ = [
     "simulate_strata",
     "stratum_names",
 ]
-
-DAYS_PER_MONTH = 365.25 / 12
-"""Length of the average calendar month, used to turn dates into months."""
 
 Seed = int | np.random.Generator | None
 
@@ -424,10 +420,6 @@ def simulate_balance(
 # --- Accrual and events in calendar time --------------------------------------------------
 
 
-def _months_between(first: date, second: date) -> float:
-    return (second - first).days / DAYS_PER_MONTH
-
-
 @dataclass(frozen=True)
 class Accrual:
     """Patients enrolled between two dates, slowly at first when ``shape`` > 1.
@@ -490,8 +482,8 @@ class Accrual:
         1.0
         """
         where = "Accrual.matching_median_followup"
-        window = _months_between(start, end)
-        to_cutoff = _months_between(start, cutoff)
+        window = months_between(start, end)
+        to_cutoff = months_between(start, cutoff)
         median = _positive(where, "median_followup_months", median_followup_months)
         if not to_cutoff - window < median < to_cutoff:
             raise DataError(
@@ -505,11 +497,11 @@ class Accrual:
     @property
     def window_months(self) -> float:
         """Length of the enrolment window, in months."""
-        return _months_between(self.start, self.end)
+        return months_between(self.start, self.end)
 
     def months_since_start(self, day: date) -> float:
         """Months from the first day of enrolment to ``day``."""
-        return _months_between(self.start, day)
+        return months_between(self.start, day)
 
     def date_at(self, months: float) -> date:
         """The calendar date ``months`` months after the first day of enrolment."""

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from alexandra.errors import DataError
+from alexandra.published import DAYS_PER_MONTH, months_between
 
 __all__ = [
     "ADMINISTRATIVE_CENSORING",
@@ -108,9 +109,6 @@ _COUNTED_BY: dict[str, frozenset[str]] = {
     "dcis": frozenset({"DFS"}),
     **{death: frozenset(ENDPOINTS) for death in _DEATHS},
 }
-
-DAYS_PER_MONTH = 365.25 / 12
-"""Days in an average month: times are reported in months since randomisation."""
 
 ADMINISTRATIVE_CENSORING = "administrative censoring"
 """Reason of a patient followed, event-free, up to the data cut-off."""
@@ -424,7 +422,7 @@ def _exponential_days(rng: np.random.Generator, annual_rate: float, n: int) -> n
 
 def _months(start: date, end: date) -> float:
     # Two decimals: a day is 0.03 months, so nothing finer is meaningful.
-    return round((end - start).days / DAYS_PER_MONTH, 2)
+    return round(months_between(start, end), 2)
 
 
 def _check_kind(kind: str, where: str) -> None:

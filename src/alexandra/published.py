@@ -69,6 +69,18 @@ PRIMARY_SOURCE = "ignatiadis2025"
 DATA_ENV_VAR = "ALEXANDRA_DATA"
 """Environment variable naming the book's ``data/`` folder (for Binder or Colab)."""
 
+DAYS_PER_MONTH = 365.25 / 12
+"""Average days in a month: how the whole book turns published dates into months."""
+
+
+def months_between(start: date, end: date) -> float:
+    """Months from ``start`` to ``end`` (negative when ``end`` comes first).
+
+    >>> round(months_between(date(2018, 8, 2), date(2023, 8, 18)), 1)  # enrolment start to data cut-off
+    60.5
+    """
+    return (end - start).days / DAYS_PER_MONTH
+
 
 @dataclass(frozen=True)
 class Quantity:

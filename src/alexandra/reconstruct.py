@@ -36,11 +36,11 @@ from scipy import optimize, special
 
 from alexandra import survival
 from alexandra.errors import DataError
+from alexandra.published import months_between
 from alexandra.survival import FollowUp
 
 __all__ = [
     "ALEXANDRA_ASSUMPTIONS",
-    "DAYS_PER_MONTH",
     "EVENT_DISTRIBUTIONS",
     "SIMULATED_STRATA",
     "PseudoIPD",
@@ -428,9 +428,6 @@ def _table_within_curve(
 # =============================================================================================
 # Pseudo-data from aggregates
 # =============================================================================================
-
-DAYS_PER_MONTH = 365.25 / 12
-"""Days in an average month: dates become months since the start of enrolment."""
 
 SIMULATED_STRATA: dict[str, dict[str, float]] = {
     "stratum_surgery": {"breast-conserving": 0.55, "mastectomy": 0.45},
@@ -1228,7 +1225,7 @@ def alexandra_pseudo_ipd(seed: int = 2025, with_strata: bool = False, **assumpti
     start = published.get("enrolment_start").when
 
     def months_after_start(key: str) -> float:
-        return (published.get(key).when - start).days / DAYS_PER_MONTH
+        return months_between(start, published.get(key).when)
 
     followup = {arm: published.get("median_followup_months", arm=arm) for arm in published.ARMS}
     hazard_ratio = published.get("idfs_hr_stratified")
