@@ -48,6 +48,7 @@ import pandas as pd
 from alexandra import survival
 from alexandra.reconstruct import from_aggregates, guyot
 from alexandra.simulate import BASELINES, Baseline, published_figure, simulate_trial
+from generated_table import write_table  # scripts/ is on the path when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "data" / "reconstructed" / "accuracy_study.csv"
@@ -249,13 +250,6 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
     return summary
 
 
-def write_with_command(table: pd.DataFrame, path: Path, command: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(f"# made by: {command}\n")
-        table.to_csv(handle, index=False, float_format="%.6g")
-
-
 def summary_path(out: Path) -> Path:
     return out.with_name(out.stem + "_summary" + out.suffix)
 
@@ -279,9 +273,9 @@ def main(argv: list[str] | None = None) -> None:
     else:
         per_trial = [run_trial(number) for number in trial_numbers]
     results = pd.DataFrame([row for rows in per_trial for row in rows])
-    write_with_command(results, arguments.out, command)
+    write_table(results, arguments.out, f"made by: {command}")
     summary = summarise(results)
-    write_with_command(summary, summary_path(arguments.out), command)
+    write_table(summary, summary_path(arguments.out), f"made by: {command}")
     print(summary[summary.grouping.isin(["all", "setting"])].to_string(index=False), file=sys.stdout)
 
 

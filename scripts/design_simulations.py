@@ -24,6 +24,7 @@ import pandas as pd
 
 from alexandra import design, published
 from alexandra.published import find_data_dir
+from generated_table import write_table  # scripts/ is on the path when a script runs
 
 HAZARD_SHAPES = (1.0, 0.6)
 """Constant hazard, and a hazard that falls with time (Weibull shape 0.6): both assumptions."""
@@ -97,12 +98,6 @@ def simulate_futility(trials: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _write(table: pd.DataFrame, path: Path, command: str) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(f"# Simulated, not ALEXANDRA data. Made by: {command}\n")
-        table.to_csv(handle, index=False, float_format=lambda value: f"{value:.6g}")
-
-
 def main(argv: Sequence[str] | None = None) -> list[Path]:
     """Run the simulations and write the CSV files; returns their paths."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -115,7 +110,6 @@ def main(argv: Sequence[str] | None = None) -> list[Path]:
         f"python scripts/design_simulations.py --trials {args.trials} --event-trials {args.event_trials} "
         f"--seed {args.seed}"
     )
-    args.out.mkdir(parents=True, exist_ok=True)
     events, milestones = simulate_events(args.event_trials, args.seed)
     outputs = {
         "design_events.csv": events,
@@ -123,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> list[Path]:
         "design_futility.csv": simulate_futility(args.trials, args.seed),
     }
     for name, table in outputs.items():
-        _write(table, args.out / name, command)
+        write_table(table, args.out / name, f"Simulated, not ALEXANDRA data. Made by: {command}")
     return [args.out / name for name in outputs]
 
 

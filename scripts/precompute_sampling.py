@@ -22,6 +22,7 @@ import numpy as np
 
 from alexandra import published
 from alexandra.uncertainty import SAMPLING_FILES, sampling_distribution
+from generated_table import write_table  # scripts/ is on the path when a script runs
 
 #: True hazard ratios simulated by default: 0.70, 0.75, …, 1.30.
 DEFAULT_TRUE_HRS = tuple(float(hr) for hr in np.round(np.arange(0.70, 1.3001, 0.05), 2))
@@ -64,12 +65,10 @@ def main(argv: Sequence[str] | None = None) -> list[Path]:
         published_hr=published.get("idfs_hr_stratified").number,
         events=round(sum(published.get("idfs_events", arm=arm).number for arm in published.ARMS)),
     )
-    args.out.mkdir(parents=True, exist_ok=True)
-    header = f"# SIMULATED trials, not ALEXANDRA data. Made by: {_command(args)}\n"
     written = []
     for name, table in (("histogram", histogram), ("summary", summary)):
         path = args.out / SAMPLING_FILES[name]
-        path.write_text(header + table.to_csv(index=False, float_format="%.6g", lineterminator="\n"))
+        write_table(table, path, f"SIMULATED trials, not ALEXANDRA data. Made by: {_command(args)}")
         written.append(path)
     return written
 

@@ -22,7 +22,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from accuracy_study import write_with_command  # scripts/ is on the path when a script runs
+from generated_table import write_table  # scripts/ is on the path when a script runs
 
 from alexandra.comparison import alexandra_comparison
 
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> Path:
     out = arguments.out.resolve()
     shown_out = out.relative_to(ROOT) if out.is_relative_to(ROOT) else arguments.out
     table = alexandra_comparison(seed=SEED)
-    write_with_command(table, out, f"python scripts/reconstruction_comparison.py --out {shlex.quote(str(shown_out))}")
+    write_table(table, out, f"made by: python scripts/reconstruction_comparison.py --out {shlex.quote(str(shown_out))}")
     print(table.to_string(index=False), file=sys.stdout)
     return out
 

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from accuracy_study import write_with_command  # scripts/ is on the path when a script runs
+from generated_table import write_table  # scripts/ is on the path when a script runs
 
 from alexandra import published, survival
 from alexandra.comparison import REFERENCE_ARM, comparison_table, stratum_labels
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
     else:
         rows = [run(scenario, seed) for scenario, seed in pairs]
     results = pd.DataFrame(rows)
-    write_with_command(results, out, command)
+    write_table(results, out, f"made by: {command}")
     spread = results.groupby(["factor", "level"], sort=False)[["hr", "hr_lower", "hr_upper", "logrank_p"]].agg(["min", "max"])
     print(spread.round(3).to_string(), file=sys.stdout)
     return results
