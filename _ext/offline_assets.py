@@ -18,6 +18,7 @@ ipywidgets for live notebooks (``nb_ipywidgets_js`` is emptied here).
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,11 @@ def _stage_vendor_files(app: Sphinx, config: Config) -> None:
     """Copy the vendored files into a staging folder added to ``html_static_path``."""
     confdir = Path(app.confdir)
     source_root = _node_modules(confdir)
-    staging = Path(app.outdir).parent / "offline-static"
+    # One staging folder per installed set of packages, so a version bump in
+    # package.json never serves files staged from the previous versions.
+    installed = source_root / ".package-lock.json"
+    digest = hashlib.sha256(installed.read_bytes()).hexdigest()[:12] if installed.exists() else "unversioned"
+    staging = Path(app.outdir).parent / f"offline-static-{digest}"
     vendor = staging / "vendor"
     for target, source in VENDORED.items():
         source_path = source_root / source
@@ -68,7 +73,7 @@ def _stage_vendor_files(app: Sphinx, config: Config) -> None:
             )
         destination = vendor / target
         if destination.exists():
-            continue  # already staged by an earlier build: keep rebuilds fast
+            continue  # staged by an earlier build of these versions: keep rebuilds fast
         destination.parent.mkdir(parents=True, exist_ok=True)
         if source_path.is_dir():
             shutil.copytree(source_path, destination)
