@@ -30,6 +30,7 @@ def page_sizes() -> dict[str, int]:
     from playwright.sync_api import sync_playwright
 
     from conftest import CHROMIUM, CHROMIUM_ARGS
+    from test_browser import book_pages
     from serve_book import start_server
 
     html = ROOT / "_build" / "html"
@@ -38,9 +39,7 @@ def page_sizes() -> dict[str, int]:
     sizes: dict[str, int] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for path in sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")):
-            if path.startswith("_"):
-                continue
+        for path in book_pages():
             context = browser.new_context()  # empty cache: a first visit
             page = context.new_page()
             page.goto(f"{base}/{path}", wait_until="networkidle")
