@@ -7,8 +7,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 ASSETS := node_modules/.installed
+STAMP := _build/sources.sha256
 
-.PHONY: help book serve test lab bench nb r-reference data clean
+.PHONY: help book serve dist pdf check test lab bench nb r-reference data clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -30,19 +31,44 @@ $(ASSETS): package.json package-lock.json
 
 book: $(INSTALLED) $(ASSETS)  ## execute every chapter and build the HTML book into _build/html
 	@rm -rf _build/html
-	@$(BIN)/jupyter-book build --all -W -n --keep-going . || { \
+	@# jupyter-cache keys a notebook on its code cells only: when the package, the data or the pins change,
+	@# every chapter is executed again (the hash is that of src/alexandra, data/ and requirements.txt).
+	@mkdir -p _build; sources=$$($(BIN)/python scripts/notebook_outputs.py hash); \
+	if [ "$$(cat $(STAMP) 2>/dev/null)" != "$$sources" ]; then \
+	  rm -rf _build/.jupyter_cache _build/jupyter_execute $(STAMP); \
+	  echo "src/, data/ or requirements.txt changed since the last build: executing every chapter."; fi; \
+	$(BIN)/jupyter-book build --all -W -n --keep-going . || { \
 	  echo "error: the book did not build. A cell raised, a reference is broken or a file is missing:" >&2; \
 	  echo "       see the WARNING/ERROR lines above (failed notebooks leave a log in _build/html/reports/)." >&2; \
-	  exit 1; }
+	  exit 1; }; \
+	echo "$$sources" > $(STAMP)
 	@echo "The book is in $(CURDIR)/_build/html — open _build/html/index.html, or run 'make serve'."
 
 serve:  ## serve the built book on http://127.0.0.1:$(PORT)
 	@test -f _build/html/index.html || $(MAKE) book
 	$(BIN)/python scripts/serve_book.py --port $(PORT)
 
-test: book  ## run every test: units, R agreement, notebook regression, browser, live JupyterLab
+dist:  ## the built book as one zip that works opened from disk: _build/dist/alexandra-book.zip
+	@test -f _build/html/index.html || $(MAKE) book
+	$(BIN)/python scripts/make_dist.py --html _build/html --out _build/dist/alexandra-book.zip
+
+pdf:  ## the whole book as one PDF, printed offline by headless Chromium: _build/pdf/book.pdf
+	@test -f _build/html/index.html || $(MAKE) book
 	@scripts/require.sh chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python scripts/build_pdf.py --html _build/html --out _build/pdf/book.pdf
+
+check: $(INSTALLED)  ## the fast loop (under a minute): lint, format, types, unit tests and doctests
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@# mypy (about 30 s on a cold cache) runs beside the unit tests, which take both cores most of the time.
+	@mkdir -p _build; $(BIN)/mypy src/alexandra > _build/mypy.log 2>&1 & types=$$!; \
+	$(BIN)/python -m pytest -q -n 2 -m "not notebooks and not browser and not lab"; tests=$$?; \
+	wait $$types; typed=$$?; echo "mypy src/alexandra:"; cat _build/mypy.log; \
+	[ $$tests -eq 0 ] && [ $$typed -eq 0 ]
+
+test: check book pdf  ## run every test: check, then the notebook regression, browser (HTML and PDF) and live JupyterLab tests
+	@scripts/require.sh chromium
+	$(BIN)/python -m pytest -q -m "notebooks or browser or lab"
 
 lab: $(INSTALLED)  ## JupyterLab on the chapters (live widgets need this, Binder or Colab)
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) book/intro.md
@@ -51,16 +77,19 @@ bench: $(INSTALLED) $(ASSETS)  ## print build/test times, page sizes and engine 
 	@scripts/require.sh chromium
 	$(BIN)/python benchmarks/run.py
 
-nb: $(INSTALLED)  ## re-execute notebooks and save their outputs: make nb [NB=book/02-design.ipynb]
-	$(BIN)/python -m pytest tests/test_notebooks.py -q --nb-force-regen $(if $(NB),-k "$(NB)")
+nb: book  ## save the outputs the build executed into the notebooks: make nb [NB=book/02-design.ipynb]
+	$(BIN)/python scripts/notebook_outputs.py save $(NB)
 
-r-reference:  ## regenerate tests/r/reference.json with R's survival (needs r-base-core r-cran-survival)
+r-reference:  ## regenerate tests/r/*.json with R's survival and rpact (needs r-base-core r-cran-survival r-cran-rpact r-cran-jsonlite)
 	Rscript tests/r/reference.R
+	Rscript tests/r/rpact_reference.R
 
 data: $(INSTALLED)  ## regenerate every simulated/reconstructed table in data/ (about 5 minutes; then `make nb`)
 	$(BIN)/python scripts/design_simulations.py --trials 10000 --event-trials 1000 --seed 2025
+	$(BIN)/python scripts/stopping_simulation.py --trials 2000 --seed 2025
 	$(BIN)/python scripts/precompute_sampling.py --trials 1000 --seed 2025 --true-hrs 0.7,0.75,0.8,0.85,0.9,0.95,1,1.05,1.1,1.15,1.2,1.25,1.3
-	$(BIN)/python scripts/accuracy_study.py --trials 240 --out data/reconstructed/accuracy_study.csv
+	$(BIN)/python scripts/accuracy_study.py --trials 420 --out data/reconstructed/accuracy_study.csv
+	$(BIN)/python scripts/alexandra_pseudo_ipd.py --seed 2025 --out data/reconstructed/alexandra_pseudo_ipd.csv
 	$(BIN)/python scripts/reconstruction_comparison.py --out data/reconstructed/comparison.csv
 	$(BIN)/python scripts/reconstruction_sensitivity.py --seeds 20 --seeds-per-scenario 5 --out data/reconstructed/sensitivity.csv
 

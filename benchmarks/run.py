@@ -1,11 +1,15 @@
 """`make bench`: how long the book takes to build and test, how heavy its pages are, how fast the engine is.
 
 Prints plain lines; targets on a 2-core machine: clean build <= 120 s, one-chapter
-rebuild <= 15 s, every page < 3 MB transferred (gzip, as a static host serves it).
+rebuild <= 15 s. Page weights are what a first visit transfers (gzip, as a static host
+serves it): a text page (no chart, formula or figure) <= 500 KB, every page <= 1.5 MB.
+
+    python benchmarks/run.py [--pages-only] [--html _build/html]
 """
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import subprocess
 import sys
@@ -25,48 +29,62 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def page_sizes() -> dict[str, int]:
+def page_sizes(html: Path) -> dict[str, int]:
     """Bytes each page transfers on a first visit (HTML, scripts, styles, fonts, images)."""
     from playwright.sync_api import sync_playwright
 
     from conftest import CHROMIUM, CHROMIUM_ARGS
-    from test_browser import book_pages
     from serve_book import start_server
+    from test_browser import FIRST_VISIT_BYTES, book_pages, wait_until_drawn
 
-    html = ROOT / "_build" / "html"
     server = start_server(html)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     sizes: dict[str, int] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for path in book_pages():
+        for path in book_pages(html):
             context = browser.new_context()  # empty cache: a first visit
             page = context.new_page()
-            page.goto(f"{base}/{path}", wait_until="networkidle")
-            sizes[path] = page.evaluate(
-                "() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
-                ".reduce((total, entry) => total + entry.transferSize, 0)"
-            )
+            page.goto(f"{base}/{path}", wait_until="load")
+            wait_until_drawn(page)
+            sizes[path] = page.evaluate(FIRST_VISIT_BYTES)
             context.close()
         browser.close()
     server.shutdown()
     return sizes
 
 
+def print_page_sizes(html: Path) -> None:
+    from test_browser import TEXT_PAGE_BUDGET, page_budget
+
+    sizes = page_sizes(html)
+    largest = max(sizes, key=sizes.__getitem__)
+    print(f"largest page: {largest} {sizes[largest] / 1e6:.2f} MB transferred on a first visit (gzip)")
+    for path, size in sorted(sizes.items(), key=lambda item: -item[1]):
+        budget = page_budget((html / path).read_text(encoding="utf-8"))
+        text = budget == TEXT_PAGE_BUDGET
+        verdict = "ok" if size <= budget else "OVER BUDGET"
+        print(f"  {path}: {size / 1e3:.0f} KB ({'text page, ' if text else ''}budget {budget / 1e3:.0f} KB: {verdict})")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages-only", action="store_true", help="only measure the page weights of a built book")
+    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html", help="the built book to measure")
+    args = parser.parse_args()
+    if args.pages_only:
+        print_page_sizes(args.html)
+        return
     shutil.rmtree(ROOT / "_build", ignore_errors=True)
     print(f"clean build (executes every chapter): {timed(BUILD + ['--all']):.1f} s")
     chapter = ROOT / "book" / "02-design.ipynb"
     chapter.touch()
     print(f"rebuild after touching {chapter.name}: {timed(BUILD):.1f} s")
-    sizes = page_sizes()
-    largest = max(sizes, key=sizes.__getitem__)
-    print(f"largest page: {largest} {sizes[largest] / 1e6:.2f} MB transferred (gzip)")
-    for path, size in sorted(sizes.items(), key=lambda item: -item[1]):
-        print(f"  {path}: {size / 1e6:.2f} MB")
+    print_page_sizes(args.html)
     for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
         subprocess.run([sys.executable, str(script)], cwd=ROOT, check=True)
-    print(f"make test (includes a book build from the cache): {timed(['make', 'test']):.1f} s")
+    print(f"make check (lint, types, unit tests; target <= 60 s): {timed(['make', 'check']):.1f} s")
+    print(f"make test (check, a book build from the cache, the rest; target <= 360 s): {timed(['make', 'test']):.1f} s")
 
 
 if __name__ == "__main__":

@@ -75,7 +75,9 @@ def simulate_futility(trials: int, seed: int) -> pd.DataFrame:
     rows = []
     for index, hazard_ratio in enumerate(HAZARD_RATIOS):
         model = design.alexandra_trial_model(hazard_ratio=hazard_ratio)
-        result = design.simulate_interim(model, interim_events, n_trials=trials, boundary_hr=boundary, seed=seed + index)
+        result = design.simulate_interim(
+            model, interim_events, n_trials=trials, boundary_hr=boundary, seed=seed + index
+        )
         log_hr = np.log(result["observed_hr"])
         hr_lower, hr_median, hr_upper = np.percentile(result["observed_hr"], [2.5, 50, 97.5])
         rows.append(

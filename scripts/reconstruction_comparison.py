@@ -1,7 +1,7 @@
 """Write the published-versus-reconstructed table of ALEXANDRA to data/reconstructed/comparison.csv.
 
-Builds the reconstructed pseudo-individual data (``alexandra_pseudo_ipd``, seed
-2025: reconstructed, not trial data), runs the analyses the paper reports, and
+Reads the committed pseudo-individual data (``data/reconstructed/alexandra_pseudo_ipd.csv``,
+made by ``scripts/alexandra_pseudo_ipd.py``: reconstructed, not trial data), runs the analyses the paper reports, and
 writes one row per published number with the tolerance and whether the
 reconstruction is within it (see :mod:`alexandra.comparison`). Takes a few
 seconds.
@@ -22,14 +22,12 @@ import shlex
 import sys
 from pathlib import Path
 
+from alexandra import pseudo_ipd
+from alexandra.comparison import comparison_table
 from generated_table import write_table  # scripts/ is on the path when a script runs
-
-from alexandra.comparison import alexandra_comparison
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "data" / "reconstructed" / "comparison.csv"
-SEED = 2025
-"""The seed of the pseudo-data the chapter analyses."""
 
 
 def main(argv: list[str] | None = None) -> Path:
@@ -38,7 +36,7 @@ def main(argv: list[str] | None = None) -> Path:
     arguments = parser.parse_args(argv)
     out = arguments.out.resolve()
     shown_out = out.relative_to(ROOT) if out.is_relative_to(ROOT) else arguments.out
-    table = alexandra_comparison(seed=SEED)
+    table = comparison_table(pseudo_ipd.load().data)
     write_table(table, out, f"made by: python scripts/reconstruction_comparison.py --out {shlex.quote(str(shown_out))}")
     print(table.to_string(index=False), file=sys.stdout)
     return out

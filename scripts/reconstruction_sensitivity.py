@@ -38,11 +38,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from generated_table import write_table  # scripts/ is on the path when a script runs
 
 from alexandra import published, survival
 from alexandra.comparison import REFERENCE_ARM, comparison_table, stratum_labels
 from alexandra.reconstruct import alexandra_pseudo_ipd
+from generated_table import write_table  # scripts/ is on the path when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "data" / "reconstructed" / "sensitivity.csv"
@@ -179,7 +179,9 @@ def main(argv: list[str] | None = None) -> pd.DataFrame:
         rows = [run(scenario, seed) for scenario, seed in pairs]
     results = pd.DataFrame(rows)
     write_table(results, out, f"made by: {command}")
-    spread = results.groupby(["factor", "level"], sort=False)[["hr", "hr_lower", "hr_upper", "logrank_p"]].agg(["min", "max"])
+    spread = results.groupby(["factor", "level"], sort=False)[["hr", "hr_lower", "hr_upper", "logrank_p"]].agg(
+        ["min", "max"]
+    )
     print(spread.round(3).to_string(), file=sys.stdout)
     return results
 

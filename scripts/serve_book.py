@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import io
 import http.server
+import io
+import sys
 import threading
 from functools import partial
 from pathlib import Path
@@ -41,12 +42,20 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A browser that leaves a page mid-download (a closed test context) is not an error."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 def start_server(directory: Path, port: int = 0) -> http.server.ThreadingHTTPServer:
     """Start serving ``directory`` on 127.0.0.1 in a background thread; port 0 picks a free one."""
     if not (directory / "index.html").is_file():
         raise SystemExit(f"{directory}/index.html not found: build the book first with `make book`.")
     handler = partial(GzipHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = QuietServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

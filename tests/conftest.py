@@ -12,7 +12,8 @@ from urllib.parse import urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-BOOK_HTML = ROOT / "_build" / "html"
+#: The built book; ALEXANDRA_BOOK_HTML points the tests at another build (e.g. a private copy).
+BOOK_HTML = Path(os.environ.get("ALEXANDRA_BOOK_HTML", ROOT / "_build" / "html"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 #: Flags that keep Chromium from phoning home on a closed network (see the env notes).
 CHROMIUM_ARGS = [

@@ -1,8 +1,12 @@
 """The built HTML book in a real browser, with every non-local request blocked.
 
 Covers every page: nothing is loaded from outside the book, no console error,
-formulas typeset by MathJax, every Altair chart drawn, alt text on every image,
-no serious or critical axe-core violation. Then the reader features: the
+every formula typeset by MathJax without an error (an undefined macro is drawn
+red, a TeX error becomes an ``mjx-merror``), every Altair chart drawn, alt text
+on every image, no serious or critical axe-core violation, a first visit within
+the page-weight budget (a text page 500 KB, any page 1.5 MB). On a 390-px phone,
+every page with charts: no chart wider than the screen, and every slider and
+drop-down changes what the chart shows. Then the reader features: the
 client-side slider changes what the page shows, search finds pages, dark mode
 keeps figures on a light background.
 """
@@ -10,39 +14,74 @@ keeps figures on a light background.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conftest import ROOT, OfflinePage
+from conftest import BOOK_HTML, ROOT, OfflinePage
 
 pytestmark = pytest.mark.browser
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = {"serious", "critical"}
+PHONE = {"width": 390, "height": 844}
+
+#: What a first visit may transfer (gzip, as a static host serves it; `make bench` prints it):
+#: a text page — no chart, formula or figure — at most 500 KB, any page at most 1.5 MB.
+TEXT_PAGE_BUDGET = 500_000
+PAGE_BUDGET = 1_500_000
+HEAVY_CONTENT = re.compile(r'class="alexandra-vega"|class="math|<img ')
+FIRST_VISIT_BYTES = (
+    "() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+    ".reduce((total, entry) => total + entry.transferSize, 0)"
+)
+
+#: What MathJax draws when a formula fails: a parse error, or an undefined macro in red
+#: (in the assistive MathML as ``mathcolor="red"``, in the visible output as a red text node).
+MATHJAX_ERRORS = """() => [...document.querySelectorAll('mjx-container')]
+    .filter(el => el.querySelector('mjx-merror, [mathcolor="red"], [data-mjx-error]'))
+    .map(el => el.querySelector('mjx-assistive-mml')?.textContent || el.textContent)"""
 
 
-def book_pages() -> list[str]:
-    html_root = ROOT / "_build" / "html"
+def book_pages(html_root: Path = BOOK_HTML) -> list[str]:
     pages = sorted(p.relative_to(html_root).as_posix() for p in html_root.rglob("*.html"))
     # The build must exist before collection; an empty list would silently test nothing.
     assert pages, "no HTML pages found: run `make book` first"
     return [p for p in pages if not p.startswith("_")]
 
 
+def page_budget(html: str) -> int:
+    """The page's budget in bytes, from its HTML."""
+    return PAGE_BUDGET if HEAVY_CONTENT.search(html) else TEXT_PAGE_BUDGET
+
+
+def chart_pages() -> list[str]:
+    pages = [p for p in book_pages() if 'class="alexandra-vega"' in (BOOK_HTML / p).read_text(encoding="utf-8")]
+    assert pages, "no page with an Altair chart"
+    return pages
+
+
 def open_page(offline: OfflinePage, url: str) -> None:
-    page = offline.page
-    page.goto(url, wait_until="load")
+    offline.page.goto(url, wait_until="load")
+    wait_until_drawn(offline.page)
+
+
+def wait_until_drawn(page: Any) -> None:
+    """Until the page is quiet, its formulas typeset (fonts loaded) and its charts drawn and fitted."""
     page.wait_for_load_state("networkidle")
     if page.locator(".math").count():
         page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
         page.evaluate("() => MathJax.startup.promise")
     if page.locator(".alexandra-vega").count():
+        # charts.js marks a chart with the width it was fitted to once it is drawn.
         page.wait_for_function(
             "() => [...document.querySelectorAll('.alexandra-vega')]"
-            ".every(div => div.querySelector('svg, canvas'))",
+            ".every(div => div.dataset.drawnWidth && div.querySelector('svg, canvas'))",
             timeout=15_000,
         )
+    page.wait_for_load_state("networkidle")  # MathJax loads its fonts once it has typeset
 
 
 @pytest.mark.parametrize("page_path", book_pages())
@@ -54,10 +93,10 @@ def test_page_works_offline(offline_page: OfflinePage, book_url: str, page_path:
     assert offline_page.console_errors == [], f"{page_path} logged errors"
 
     untypeset = page.evaluate(
-        "() => [...document.querySelectorAll('.math')]"
-        ".filter(el => !el.querySelector('mjx-container')).length"
+        "() => [...document.querySelectorAll('.math')].filter(el => !el.querySelector('mjx-container')).length"
     )
     assert untypeset == 0, f"{page_path}: {untypeset} formulas not rendered by MathJax"
+    assert page.evaluate(MATHJAX_ERRORS) == [], f"{page_path}: formulas MathJax could not typeset"
 
     images_without_alt = page.evaluate(
         "() => [...document.querySelectorAll('img')]"
@@ -75,8 +114,75 @@ def test_page_works_offline(offline_page: OfflinePage, book_url: str, page_path:
     assert serious == [], f"{page_path}: accessibility violations"
 
 
-def chart_text(page: object) -> str:
-    return page.locator(".alexandra-vega svg").first.inner_text()  # type: ignore[attr-defined]
+@pytest.mark.parametrize("page_path", book_pages())
+def test_first_visit_is_within_budget(offline_page: OfflinePage, book_url: str, page_path: str) -> None:
+    page = offline_page.page  # a fresh browser context: nothing cached
+    page.goto(f"{book_url}/{page_path}", wait_until="load")
+    wait_until_drawn(page)
+    transferred = page.evaluate(FIRST_VISIT_BYTES)
+    target = page.url.removeprefix(book_url + "/").split("#")[0]  # index.html redirects
+    budget = page_budget((BOOK_HTML / target).read_text(encoding="utf-8"))
+    assert transferred <= budget, (
+        f"{page_path}: {transferred / 1e3:.0f} KB on a first visit, budget {budget / 1e3:.0f} KB"
+    )
+
+
+def other_value(control: Any) -> str:
+    """Another option of a drop-down, or the end of a slider's range farther from its value."""
+    current = control.input_value()
+    if control.evaluate("element => element.tagName") == "SELECT":
+        options = control.locator("option").evaluate_all("options => options.map(option => option.value)")
+        return next(option for option in options if option != current)
+    low, high = (float(control.get_attribute(key)) for key in ("min", "max"))
+    return str(low if float(current) > (low + high) / 2 else high)
+
+
+def set_control(control: Any, value: str) -> None:
+    if control.evaluate("element => element.tagName") == "SELECT":
+        control.select_option(value)
+    else:
+        control.fill(value)
+        control.dispatch_event("input")
+
+
+@pytest.mark.parametrize("page_path", chart_pages())
+def test_charts_fit_a_phone_and_every_control_acts(offline_page: OfflinePage, book_url: str, page_path: str) -> None:
+    page = offline_page.page
+    page.set_viewport_size(PHONE)
+    open_page(offline_page, f"{book_url}/{page_path}")
+
+    overflowing = page.evaluate(
+        "() => [...document.querySelectorAll('.alexandra-vega')].map(div => {"
+        " const box = div.querySelector('svg').getBoundingClientRect();"
+        " return [div.id, Math.round(box.left), Math.round(box.right)]; })"
+        ".filter(([, left, right]) => left < 0 || right > window.innerWidth)"
+    )
+    assert overflowing == [], f"{page_path}: charts wider than a {PHONE['width']}-px screen (id, left, right)"
+    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll_width <= PHONE["width"], f"{page_path} scrolls sideways on a phone ({scroll_width} px)"
+
+    charts = page.locator(".alexandra-vega")
+    inert = []
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        controls = chart.locator(".vega-bindings input[type=range], .vega-bindings select")
+        for number in range(controls.count()):
+            # Each control alone, from the chart's first state: moved, compared, put back.
+            control = controls.nth(number)
+            before = chart.locator("svg").inner_html()
+            original = control.input_value()
+            set_control(control, other_value(control))
+            try:
+                page.wait_for_function(
+                    "([div, before]) => div.querySelector('svg').innerHTML !== before",
+                    arg=[chart.element_handle(), before],
+                    timeout=3_000,
+                )
+            except Exception:  # noqa: BLE001 - the assertion below names the control
+                inert.append(f"chart {index + 1} ({control.get_attribute('name')})")
+            set_control(control, original)
+    assert inert == [], f"{page_path}: controls that do not change their chart"
+    assert offline_page.console_errors == []
 
 
 def test_altair_slider_changes_the_page(offline_page: OfflinePage, book_url: str) -> None:

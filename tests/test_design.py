@@ -309,7 +309,11 @@ def test_interim_hazard_ratio_is_the_cox_estimate() -> None:
     snapshot = design.interim_snapshot(model, interim_events=150, seed=9)
     trial = design.simulate_interim(model, interim_events=150, n_trials=1, seed=9).iloc[0]
     data = pd.DataFrame(
-        {"months": snapshot.months, "event": snapshot.event, "atezolizumab": (snapshot.arm == "atezolizumab").astype(int)}
+        {
+            "months": snapshot.months,
+            "event": snapshot.event,
+            "atezolizumab": (snapshot.arm == "atezolizumab").astype(int),
+        }
     )
     fitted = CoxPHFitter().fit(data, "months", "event")
     assert trial.observed_hr == pytest.approx(math.exp(fitted.params_["atezolizumab"]), rel=1e-6)
@@ -340,7 +344,9 @@ def test_simulate_interim_bad_input() -> None:
 
 
 def test_script_runs_at_a_small_size(tmp_path: Path) -> None:
-    written = design_simulations.main(["--trials", "150", "--event-trials", "30", "--seed", "1", "--out", str(tmp_path)])
+    written = design_simulations.main(
+        ["--trials", "150", "--event-trials", "30", "--seed", "1", "--out", str(tmp_path)]
+    )
     assert [path.name for path in written] == ["design_events.csv", "design_milestones.csv", "design_futility.csv"]
     for path in written:
         assert path.read_text(encoding="utf-8").startswith("# Simulated, not ALEXANDRA data. Made by: python scripts/")

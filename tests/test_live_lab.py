@@ -36,7 +36,11 @@ def free_port() -> int:
 def jupyter_lab(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
     """JupyterLab on a free local port, serving a temporary folder for notebook copies."""
     port, token = free_port(), secrets.token_hex(16)
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+    }
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     # Render every cell (JupyterLab otherwise leaves off-screen outputs out of the page).
@@ -45,9 +49,15 @@ def jupyter_lab(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
     tracker_settings.write_text('{"windowingMode": "none"}')
     server = subprocess.Popen(
         [
-            str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--allow-root",
-            f"--port={port}", "--ip=127.0.0.1", f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={notebooks}", f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+            str(Path(sys.executable).with_name("jupyter")),
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={notebooks}",
+            f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
             f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
         ],
         env=env,
@@ -84,7 +94,9 @@ def run_notebook_and_set_first_slider(
     page = context.new_page()
     page.route(
         "**/*",
-        lambda route: route.continue_() if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")) else route.abort(),
+        lambda route: (
+            route.continue_() if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")) else route.abort()
+        ),
     )
     page.goto(f"{base}/lab/tree/{notebook}?token={token}")
     page.wait_for_selector(".jp-Notebook", timeout=60_000)
@@ -125,7 +137,7 @@ def run_notebook_and_set_first_slider(
     )
     after = page.evaluate(live_outputs)
     context.close()
-    changed = [(old, new) for old, new in zip(before, after) if old != new]
+    changed = [(old, new) for old, new in zip(before, after, strict=True) if old != new]
     assert len(changed) == 1, "exactly one live output should change"
     return changed[0]
 
@@ -146,7 +158,7 @@ def test_uncertainty_widget_recomputes_in_jupyterlab(jupyter_lab: tuple[str, str
     assert events.name == "events"
     expected_lines = precision.lines(events=390)
     before, after = run_notebook_and_set_first_slider(
-        jupyter_lab, browser, "05-uncertainty.ipynb", "390", expected_lines[0]
+        jupyter_lab, browser, "06-uncertainty.ipynb", "390", expected_lines[0]
     )
     assert after.splitlines() == expected_lines
     assert before.splitlines() == precision.lines()

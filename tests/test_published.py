@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import doctest
+import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -107,7 +109,7 @@ def test_the_table_agrees_with_itself() -> None:
     """Numbers printed separately in the paper must fit together."""
     arms = [published.get("n_randomized", arm=arm).number for arm in published.ARMS]
     assert sum(arms) == published.get("n_randomized_total").number
-    for arm, patients in zip(published.ARMS, arms):
+    for arm, patients in zip(published.ARMS, arms, strict=True):
         events = published.get("idfs_events", arm=arm).number
         assert round(100 * events / patients, 1) == published.get("idfs_events_pct", arm=arm).number
     everyone = published.get("n_female").number + published.get("n_male").number
@@ -137,10 +139,10 @@ def test_estimate_helpers() -> None:
     assert not hr.is_secondary
     assert published.get("interim_idfs_hr").is_secondary
     assert published.get("enrolment_start").text() == "2018-08-02"
-    with pytest.raises(DataError, match="enrolment_start: value 2018-08-02 is a date, not a number"):
-        published.get("enrolment_start").number
-    with pytest.raises(DataError, match="n_planned: value 2300 is a number"):
-        published.get("n_planned").when
+    with pytest.raises(DataError, match="row enrolment_start, field value: 2018-08-02 is a date, not a number"):
+        _ = published.get("enrolment_start").number
+    with pytest.raises(DataError, match="row n_planned, field value: 2300 is a number"):
+        _ = published.get("n_planned").when
 
 
 def test_provenance_has_one_row_per_quantity_with_arms_in_a_fixed_order(tmp_path: Path) -> None:
@@ -154,10 +156,14 @@ def test_provenance_has_one_row_per_quantity_with_arms_in_a_fixed_order(tmp_path
     expected = f"atezolizumab: {atezolizumab_note}; chemotherapy: a note for this arm only"
     assert summary.loc["fatal_ae_pct", "note"] == expected
     assert summary.loc["idfs_events", "note"] == rows[position(rows, "idfs_events", "chemotherapy")]["note"]
-    assert summary.loc["median_followup_months", "value"] == "32.3 months (IQR 22.3–41.3) vs 31.9 months (IQR 22.5–41.2)"
+    assert (
+        summary.loc["median_followup_months", "value"] == "32.3 months (IQR 22.3–41.3) vs 31.9 months (IQR 22.5–41.2)"
+    )
     assert summary.loc["interim_idfs_hr", ["tier", "source"]].tolist() == ["secondary", "ignatiadis2023sabcs"]
     unchanged = summary.drop(index="fatal_ae_pct").sort_index()
-    pd.testing.assert_frame_equal(unchanged, published.provenance().set_index("key").drop(index="fatal_ae_pct").sort_index())
+    pd.testing.assert_frame_equal(
+        unchanged, published.provenance().set_index("key").drop(index="fatal_ae_pct").sort_index()
+    )
 
 
 def test_docstring_examples_run() -> None:
@@ -250,38 +256,94 @@ def test_a_faithful_copy_loads(tmp_path: Path) -> None:
 
 # (key, arm, changes to that row, field named in the error, what the error says)
 BROKEN = [
-    ("idfs_events", "atezolizumab", {"key": "idfs_event"}, "key", "unknown key 'idfs_event' (did you mean 'idfs_events'?)"),
+    (
+        "idfs_events",
+        "atezolizumab",
+        {"key": "idfs_event"},
+        "key",
+        "unknown key 'idfs_event' (did you mean 'idfs_events'?)",
+    ),
     ("n_planned", "", {"tier": "tertiary"}, "tier", "unknown tier 'tertiary'"),
     ("idfs_hr_stratified", "", {"value": "abc"}, "value", "'abc' is not a number"),
     ("idfs_hr_stratified", "", {"value": "nan"}, "value", "'nan' is not a finite number"),
     ("n_planned", "", {"value": "-5"}, "value", "-5 is not a valid count: it must be a whole number, 0 or more"),
     ("idfs_events", "chemotherapy", {"value": "125.5"}, "value", "125.5 is not a valid count"),
-    ("idfs_events", "atezolizumab", {"value": "1200"}, "value", "1200 invasive disease-free survival events is more than the 1101 patients randomized"),
-    ("n_female", "", {"value": "2300"}, "value", "2300 women randomized is more than the 2199 patients randomized, both arms (n_randomized_total, line"),
-    ("trae_grade_3_4_pct", "atezolizumab", {"value": "154"}, "value", "154 is not a valid percent: it must be between 0 and 100"),
+    (
+        "idfs_events",
+        "atezolizumab",
+        {"value": "1200"},
+        "value",
+        "1200 invasive disease-free survival events is more than the 1101 patients randomized",
+    ),
+    (
+        "n_female",
+        "",
+        {"value": "2300"},
+        "value",
+        "2300 women randomized is more than the 2199 patients randomized, both arms (n_randomized_total, line",
+    ),
+    (
+        "trae_grade_3_4_pct",
+        "atezolizumab",
+        {"value": "154"},
+        "value",
+        "154 is not a valid percent: it must be between 0 and 100",
+    ),
     ("idfs_logrank_p", "", {"value": "1.38"}, "value", "1.38 is not a valid p-value: it must be between 0 and 1"),
     ("idfs_hr_stratified", "", {"value": "0"}, "value", "0 is not a valid ratio: it must be greater than 0"),
     ("idfs_hr_stratified", "", {"value": "1.5"}, "value", "the 95% CI 0.87–1.42 does not contain the estimate 1.5"),
     ("idfs_hr_stratified", "", {"lower": "1.42", "upper": "0.87"}, "lower", "lower 1.42 is greater than upper 0.87"),
-    ("median_followup_months", "chemotherapy", {"upper": ""}, "upper", "missing: an interval needs lower, upper and interval"),
-    ("median_followup_months", "chemotherapy", {"interval": ""}, "interval", "missing: an interval needs lower, upper and interval"),
+    (
+        "median_followup_months",
+        "chemotherapy",
+        {"upper": ""},
+        "upper",
+        "missing: an interval needs lower, upper and interval",
+    ),
+    (
+        "median_followup_months",
+        "chemotherapy",
+        {"interval": ""},
+        "interval",
+        "missing: an interval needs lower, upper and interval",
+    ),
     ("median_followup_months", "chemotherapy", {"lower": "-3"}, "lower", "-3 is not a valid months"),
     ("n_planned", "", {"source": ""}, "source", "missing: every number needs the citation key"),
     ("n_planned", "", {"location": ""}, "location", "missing: say where in the source"),
-    ("n_planned", "", {"source": "ignatiadis2024"}, "source", "'ignatiadis2024' is not a key of the bibliography (did you mean 'ignatiadis2025'?)"),
-    ("n_planned", "", {"source": "ascopost2024"}, "source", "a primary number must come from the JAMA paper (ignatiadis2025)"),
+    (
+        "n_planned",
+        "",
+        {"source": "ignatiadis2024"},
+        "source",
+        "'ignatiadis2024' is not a key of the bibliography (did you mean 'ignatiadis2025'?)",
+    ),
+    (
+        "n_planned",
+        "",
+        {"source": "ascopost2024"},
+        "source",
+        "a primary number must come from the JAMA paper (ignatiadis2025)",
+    ),
     ("idfs_events", "chemotherapy", {"arm": "placebo"}, "arm", "unknown arm 'placebo'"),
     ("n_planned", "", {"arm": "chemotherapy"}, "arm", "n_planned is a whole-trial number: leave arm empty"),
     ("enrolment_start", "", {"value": "2018-02-30"}, "value", "'2018-02-30' is not a valid date: write YYYY-MM-DD"),
     ("enrolment_start", "", {"value": "02/08/2018"}, "value", "'02/08/2018' is not a valid date"),
-    ("protocol_amendment_month", "", {"value": "2023-13"}, "value", "'2023-13' is not a valid year-month: write YYYY-MM"),
+    (
+        "protocol_amendment_month",
+        "",
+        {"value": "2023-13"},
+        "value",
+        "'2023-13' is not a valid year-month: write YYYY-MM",
+    ),
     ("data_cutoff", "", {"lower": "2023-08-01"}, "lower", "a date has no interval"),
     ("idfs_events", "atezolizumab", {"unit": "percent"}, "unit", "'percent', but idfs_events is measured in 'count'"),
     ("idfs_events", "atezolizumab", {"unit": "patients"}, "unit", "unknown unit 'patients'"),
 ]
 
 
-@pytest.mark.parametrize(("key", "arm", "changes", "field", "says"), BROKEN, ids=[f"{b[0]}-{b[3]}-{'-'.join(b[2].values())}" for b in BROKEN])
+@pytest.mark.parametrize(
+    ("key", "arm", "changes", "field", "says"), BROKEN, ids=[f"{b[0]}-{b[3]}-{'-'.join(b[2].values())}" for b in BROKEN]
+)
 def test_a_broken_row_is_reported_with_file_line_row_and_field(
     tmp_path: Path, key: str, arm: str, changes: dict[str, str], field: str, says: str
 ) -> None:
@@ -291,14 +353,14 @@ def test_a_broken_row_is_reported_with_file_line_row_and_field(
     path = write(tmp_path, rows)
     message = load_error(path)
     row = rows[index]["key"] + (f"/{rows[index]['arm']}" if rows[index]["arm"] else "")
-    assert f"{path}, line {index + 2} (row {row}), field {field}: {says}" in message
+    assert f"{path}, row {row} (line {index + 2}), field {field}: {says}" in message
 
 
 def test_a_missing_column_is_named(tmp_path: Path) -> None:
     rows = real_rows()
     columns = [name for name in rows[0] if name != "location"]
     path = write(tmp_path, rows, columns)
-    assert f"{path}, line 1 (header): missing column 'location'" in load_error(path)
+    assert f"{path}, row header (line 1): missing column 'location'" in load_error(path)
 
 
 def test_an_unexpected_column_is_named(tmp_path: Path) -> None:
@@ -312,7 +374,7 @@ def test_a_duplicate_row_names_both_lines(tmp_path: Path) -> None:
     first = position(rows, "idfs_events", "chemotherapy")
     rows.append(dict(rows[first]))
     path = write(tmp_path, rows)
-    expected = f"line {len(rows) + 1} (row idfs_events/chemotherapy), field key: duplicate of line {first + 2}"
+    expected = f"row idfs_events/chemotherapy (line {len(rows) + 1}), field key: duplicate of line {first + 2}"
     assert expected in load_error(path)
 
 
@@ -322,7 +384,7 @@ def test_a_per_arm_key_without_arm_is_reported(tmp_path: Path) -> None:
     index = position(rows, "fatal_ae_pct", "atezolizumab")
     rows[index]["arm"] = ""
     message = load_error(write(tmp_path, rows))
-    assert f"line {index + 2} (row fatal_ae_pct), field arm: fatal_ae_pct is given per arm" in message
+    assert f"row fatal_ae_pct (line {index + 2}), field arm: fatal_ae_pct is given per arm" in message
 
 
 def test_a_declared_key_without_rows_is_reported(tmp_path: Path) -> None:
@@ -337,7 +399,8 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     rows[position(rows, "n_countries")]["tier"] = "primry"
     message = load_error(write(tmp_path, rows))
     assert ": 2 problems in the table" in message
-    assert "(row n_planned), field value" in message and "(row n_countries), field tier" in message
+    assert re.search(r"row n_planned \(line \d+\), field value", message)
+    assert re.search(r"row n_countries \(line \d+\), field tier", message)
 
 
 def test_a_row_with_too_many_fields_is_reported(tmp_path: Path) -> None:
@@ -346,7 +409,9 @@ def test_a_row_with_too_many_fields_is_reported(tmp_path: Path) -> None:
     lines[index] += ",one more field"
     path = tmp_path / "long.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert f"{path}, line {index + 1}: 1 more field(s) than the header has columns" in load_error(path)
+    assert f"{path}, row n_countries (line {index + 1}): 1 more field(s) than the header has columns" in load_error(
+        path
+    )
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
@@ -369,3 +434,22 @@ def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes(TABLE.read_bytes().replace(b"Figure 2 legend", b"Figure 2 l\xe9gende"))
     assert f"{path}: not a readable UTF-8 CSV file" in load_error(path)
+
+
+def test_date_text_writes_dates_as_the_prose_does() -> None:
+    assert published.date_text(published.get("data_cutoff").when) == "18 August 2023"
+    assert published.date_text(pd.Timestamp("2018-08-02")) == "2 August 2018"  # no leading zero
+    assert published.date_text(date(2023, 2, 1), with_day=False) == "February 2023"
+    assert published.date_text(date(2023, 2, 1), with_day=False, short=True) == "Feb 2023"
+
+
+def test_chapters_write_dates_with_date_text() -> None:
+    """One date formatter for the chapters: no hand-made %B / %d formats in their code cells."""
+    book = Path(__file__).resolve().parents[1] / "book"
+    hand_made = re.compile(r"\{[^{}]*:%[^{}]*[BbdY][^{}]*\}|strftime\(")
+    offenders = []
+    for notebook in sorted(book.glob("*.ipynb")) + sorted(book.glob("appendix/*.ipynb")):
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            code = "".join(cell["source"]) if cell["cell_type"] == "code" else ""
+            offenders += [f"{notebook.name}: {line.strip()}" for line in code.splitlines() if hand_made.search(line)]
+    assert offenders == []

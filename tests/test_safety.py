@@ -43,7 +43,9 @@ def test_doctests_pass() -> None:
 
 
 @pytest.mark.parametrize(("counts", "expected"), NEWCOMBE_TABLE_II)
-def test_newcombe_interval_matches_newcombe_1998_table_2(counts: tuple[int, int, int, int], expected: tuple[float, float]) -> None:
+def test_newcombe_interval_matches_newcombe_1998_table_2(
+    counts: tuple[int, int, int, int], expected: tuple[float, float]
+) -> None:
     rd = risk_difference(*counts)
     assert (rd.lower, rd.upper) == pytest.approx(expected, abs=5e-5)
     assert rd.estimate == pytest.approx(counts[0] / counts[1] - counts[2] / counts[3])
@@ -65,11 +67,11 @@ def test_wilson_interval_solves_the_score_equation() -> None:
 
 
 def test_wald_interval_is_estimate_plus_minus_z_standard_errors() -> None:
-    rd = risk_difference(595, 1101, 483, 1098, method="wald", confidence=0.90)
+    rd = risk_difference(595, 1101, 483, 1098, method="wald", level=0.90)
     p_a, p_b = 595 / 1101, 483 / 1098
     half_width = 1.644853627 * math.sqrt(p_a * (1 - p_a) / 1101 + p_b * (1 - p_b) / 1098)
     assert (rd.lower, rd.upper) == pytest.approx((p_a - p_b - half_width, p_a - p_b + half_width), rel=1e-7)
-    assert rd.method == "Wald" and rd.confidence == 0.90
+    assert rd.method == "Wald" and rd.level == 0.90
 
 
 def test_newcombe_interval_is_wider_than_wald_for_a_rare_harm_with_zero_events() -> None:
@@ -81,8 +83,12 @@ def test_newcombe_interval_is_wider_than_wald_for_a_rare_harm_with_zero_events()
     assert newcombe.lower < 0 < wald.lower
 
 
-@pytest.mark.parametrize(("percent", "n", "decimals"), [(54, 1101, 0), (44, 1098, 0), (0.8, 1101, 1), (0.6, 1098, 1), (0.75, 1200, 2)])
-def test_counts_from_percent_finds_every_count_that_rounds_to_the_percentage(percent: float, n: int, decimals: int) -> None:
+@pytest.mark.parametrize(
+    ("percent", "n", "decimals"), [(54, 1101, 0), (44, 1098, 0), (0.8, 1101, 1), (0.6, 1098, 1), (0.75, 1200, 2)]
+)
+def test_counts_from_percent_finds_every_count_that_rounds_to_the_percentage(
+    percent: float, n: int, decimals: int
+) -> None:
     # Brute force: every k whose percentage is within half a printed unit (ends included).
     half_unit = 0.5 * 10.0**-decimals
     consistent = [k for k in range(n + 1) if abs(100 * k / n - percent) <= half_unit + 1e-9]
@@ -102,9 +108,15 @@ def test_counts_from_percent_for_alexandra_fatal_events_is_unique() -> None:
     [
         ({"percent": 50, "denominator": 3, "decimals": 0}, "no whole number of events out of 3 rounds to 50%"),
         ({"percent": 101, "denominator": 10, "decimals": 0}, "percent must be a number between 0 and 100"),
-        ({"percent": 5, "denominator": 0, "decimals": 0}, "denominator must be 1 or more"),
+        (
+            {"percent": 5, "denominator": 0, "decimals": 0},
+            r"counts_from_percent\(denominator=0\): denominator must be a whole number, 1 or more",
+        ),
         ({"percent": 5, "denominator": 10.5, "decimals": 0}, "denominator must be a whole number"),
-        ({"percent": 5, "denominator": 10, "decimals": -1}, "decimals must be 0 or more"),
+        (
+            {"percent": 5, "denominator": 10, "decimals": -1},
+            r"counts_from_percent\(decimals=-1\): decimals must be a whole number, 0 or more",
+        ),
     ],
 )
 def test_counts_from_percent_rejects_bad_input(kwargs: dict[str, float], message: str) -> None:
@@ -115,13 +127,22 @@ def test_counts_from_percent_rejects_bad_input(kwargs: dict[str, float], message
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: wilson_interval(11, 10), r"events must be between 0 and n=10"),
-        (lambda: wilson_interval(-1, 10), r"events must be 0 or more"),
+        (
+            lambda: wilson_interval(11, 10),
+            r"wilson_interval\(events=11\): events must be a whole number between 0 and n=10",
+        ),
+        (lambda: wilson_interval(-1, 10), r"wilson_interval\(events=-1\): events must be a whole number, 0 or more"),
         (lambda: wilson_interval(1.5, 10), r"events must be a whole number"),
         (lambda: wilson_interval(True, 10), r"events must be a whole number"),
-        (lambda: wilson_interval(1, 10, confidence=95), r"confidence must be between 0 and 1"),
-        (lambda: risk_difference(1, 10, 2, 0), r"risk_difference\(.*n_b must be 1 or more"),
-        (lambda: risk_difference(1, 10, 2, 10, method="exact"), r"method='exact' is not one of 'newcombe', 'wald'"),
+        (
+            lambda: wilson_interval(1, 10, level=95),
+            r"wilson_interval\(level=95\): level must be a number strictly between 0 and 1",
+        ),
+        (lambda: risk_difference(1, 10, 2, 0), r"risk_difference\(n_b=0\): n_b must be a whole number, 1 or more"),
+        (
+            lambda: risk_difference(1, 10, 2, 10, method="exact"),
+            r"risk_difference\(method='exact'\): method must be one of 'newcombe', 'wald'",
+        ),
     ],
 )
 def test_bad_counts_raise_data_error_naming_the_argument(call, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -194,7 +215,10 @@ def test_rounding_extremes_take_opposite_ends_of_the_two_count_ranges() -> None:
     assert (most.events_a, most.events_b) == (600, 478)
     nearest = harm_from_percentages(54, 1101, 44, 1098, decimals=0)
     assert least.risk_difference.estimate < nearest.risk_difference.estimate < most.risk_difference.estimate
-    with pytest.raises(DataError, match=r"counts='worst'\): choose one of 'nearest', 'least excess', 'most excess'"):
+    with pytest.raises(
+        DataError,
+        match=r"harm_from_percentages\(counts='worst'\): counts must be one of 'nearest', 'least excess', 'most excess'",
+    ):
         harm_from_percentages(54, 1101, 44, 1098, decimals=0, counts="worst")
 
 

@@ -99,7 +99,7 @@ def test_delayed_effect_starts_after_the_delay() -> None:
 )
 def test_bad_settings_are_refused(settings: dict[str, object], named: str) -> None:
     arguments: dict[str, object] = {"n_per_arm": 10, "hazard_ratio": 0.8, **settings}
-    with pytest.raises(DataError, match=named):
+    with pytest.raises(DataError, match=rf"^simulate_trial\({named}=.*\): {named} must be"):
         simulate_trial(**arguments)  # type: ignore[arg-type]
 
 

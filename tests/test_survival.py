@@ -287,7 +287,7 @@ def test_tierney_from_events_matches_the_fact_sheet() -> None:
     ],
 )
 def test_tierney_rejects_bad_input(call: Any, argument: str) -> None:
-    with pytest.raises(DataError, match=f"^{argument}"):
+    with pytest.raises(DataError, match=rf"^tierney_from_\w+\({argument}="):
         call()
 
 
@@ -303,23 +303,23 @@ GROUP = ["a", "a", "a", "b", "b", "b"]
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"event": [1, 0, 1]}, "event has 3 values but time has 6"),
-        ({"group": ["a", "b"]}, "group has 2 values but time has 6"),
-        ({"strata": ["s"] * 5}, "strata has 5 values but time has 6"),
-        ({"time": [1.0, math.nan, 3.0, 4.0, 5.0, 6.0]}, "time, row 1: the value is missing"),
-        ({"time": [1.0, 2.0, "soon", 4.0, 5.0, 6.0]}, "time, row 2: 'soon' is not a number"),
-        ({"time": [1.0, 2.0, 3.0, -4.0, 5.0, 6.0]}, "time, row 3: -4.0 is negative"),
-        ({"time": [1.0, 2.0, 3.0, 4.0, math.inf, 6.0]}, "time, row 4: .* not a finite number"),
-        ({"event": [1, 0, 2, 1, 0, 1]}, r"event, row 2: 2.0 is not 0 \(censored\) or 1"),
-        ({"event": [1, 0, None, 1, 0, 1]}, "event, row 2: the value is missing"),
+        ({"event": [1, 0, 1]}, r"\(time, event\): 6 values in time but 3 in event"),
+        ({"group": ["a", "b"]}, r"\(time, group\): 6 values in time but 2 in group"),
+        ({"strata": ["s"] * 5}, r"\(time, strata\): 6 values in time but 5 in strata"),
+        ({"time": [1.0, math.nan, 3.0, 4.0, 5.0, 6.0]}, r"\(time\), row 1: the value is missing"),
+        ({"time": [1.0, 2.0, "soon", 4.0, 5.0, 6.0]}, r"\(time\), row 2: 'soon' is not a number"),
+        ({"time": [1.0, 2.0, 3.0, -4.0, 5.0, 6.0]}, r"\(time\), row 3: -4.0 is negative"),
+        ({"time": [1.0, 2.0, 3.0, 4.0, math.inf, 6.0]}, r"\(time\), row 4: .* not a finite number"),
+        ({"event": [1, 0, 2, 1, 0, 1]}, r"\(event\), row 2: 2.0 is not 0 \(censored\) or 1"),
+        ({"event": [1, 0, None, 1, 0, 1]}, r"\(event\), row 2: the value is missing"),
         ({"group": ["a", "a", "a", "b", "b", "c"]}, "found 3 groups"),
         ({"group": ["a"] * 6}, "found 1 groups"),
-        ({"group": ["a", "a", None, "b", "b", "b"]}, "group, row 2: the label is missing"),
+        ({"group": ["a", "a", None, "b", "b", "b"]}, r"\(group\), row 2: the label is missing"),
         ({"group": pd.Categorical(GROUP, categories=["a", "b", "c"])}, "group 'c' has no patients"),
-        ({"strata": ["x", "y", None, "x", "y", "x"]}, "strata, row 2: the label is missing"),
-        ({"reference": "placebo"}, "reference: 'placebo' is not one of the groups"),
-        ({"time": []}, "time: no values"),
-        ({"time": [[1.0, 2.0], [3.0, 4.0]]}, "time: expected one value per patient"),
+        ({"strata": ["x", "y", None, "x", "y", "x"]}, r"\(strata\), row 2: the label is missing"),
+        ({"reference": "placebo"}, r"\(reference='placebo'\): reference must be one of 'a', 'b'"),
+        ({"time": []}, r"\(time\): no values"),
+        ({"time": [[1.0, 2.0], [3.0, 4.0]]}, r"\(time\): expected one value per row"),
     ],
 )
 @pytest.mark.parametrize("function", [logrank_test, cox_hazard_ratio], ids=["logrank", "cox"])
@@ -330,7 +330,7 @@ def test_two_group_functions_reject_bad_input(function: Any, kwargs: dict[str, A
 
 
 def test_logrank_without_events_is_an_error() -> None:
-    with pytest.raises(DataError, match="event: no events"):
+    with pytest.raises(DataError, match=r"logrank_test\(event\): no events"):
         logrank_test(TIME, [0] * 6, GROUP)
     # Events only in a stratum holding one group carry no information either.
     with pytest.raises(DataError, match="no events in a stratum holding both groups"):
@@ -356,17 +356,20 @@ def test_cox_that_cannot_converge_is_an_error() -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: rmst(TIME, EVENT, tau=6.5), "tau: 6.5 is after the last follow-up time 6.0"),
-        (lambda: rmst(TIME, EVENT, tau=0), "tau: 0 is not a positive number"),
-        (lambda: rmst(TIME, EVENT, tau=math.nan), "tau: nan is not a positive number"),
+        (lambda: rmst(TIME, EVENT, tau=6.5), r"rmst\(tau=6.5\): tau is after the last follow-up time 6.0"),
+        (lambda: rmst(TIME, EVENT, tau=0), r"rmst\(tau=0\): tau must be a number greater than 0"),
+        (lambda: rmst(TIME, EVENT, tau=math.nan), r"rmst\(tau=nan\): tau must be a number greater than 0"),
         (lambda: rmst_difference(TIME, EVENT, GROUP, tau=4.5), "after the last follow-up time 3.0 in group 'a'"),
-        (lambda: rmst_difference(TIME, EVENT, GROUP, tau=3, level=1.5), "level"),
-        (lambda: kaplan_meier(TIME, EVENT, at=[3.0, 1.0]), "at: the times must be strictly increasing"),
-        (lambda: kaplan_meier(TIME, EVENT, at=[-1.0, 1.0]), "at, row 0: -1.0 is negative"),
-        (lambda: kaplan_meier(TIME, [1, 0]), "event has 2 values but time has 6"),
-        (lambda: number_at_risk(TIME, EVENT, [1.0, math.nan]), "times, row 1: the value is missing"),
-        (lambda: reverse_km_followup(TIME, [1, 0, 1, 1, 0, 0.5]), "event, row 5"),
-        (lambda: reverse_km_followup([-1.0], [1]), "time, row 0"),
+        (lambda: rmst_difference(TIME, EVENT, GROUP, tau=3, level=1.5), r"rmst_difference\(level=1.5\): level must be"),
+        (
+            lambda: kaplan_meier(TIME, EVENT, at=[3.0, 1.0]),
+            r"kaplan_meier\(at\): the times must be strictly increasing",
+        ),
+        (lambda: kaplan_meier(TIME, EVENT, at=[-1.0, 1.0]), r"kaplan_meier\(at\), row 0: -1.0 is negative"),
+        (lambda: kaplan_meier(TIME, [1, 0]), r"kaplan_meier\(time, event\): 6 values in time but 2 in event"),
+        (lambda: number_at_risk(TIME, EVENT, [1.0, math.nan]), r"number_at_risk\(times\), row 1: the value is missing"),
+        (lambda: reverse_km_followup(TIME, [1, 0, 1, 1, 0, 0.5]), r"reverse_km_followup\(event\), row 5"),
+        (lambda: reverse_km_followup([-1.0], [1]), r"reverse_km_followup\(time\), row 0"),
     ],
 )
 def test_one_sample_functions_reject_bad_input(call: Any, message: str) -> None:

@@ -83,7 +83,7 @@ def test_power_at_the_detectable_hr_of_the_design_module() -> None:
     [
         (lambda: uncertainty.precision_for_events(0, 0.8), "events"),
         (lambda: uncertainty.precision_for_events(266, -1), "true_hr"),
-        (lambda: uncertainty.precision_for_events(266, 0.8, alpha=1.5), "alpha"),
+        (lambda: uncertainty.precision_for_events(266, 0.8, level=1.5), r"precision_for_events\(level=1.5\)"),
         (lambda: uncertainty.precision_for_events("266", 0.8), "events"),  # type: ignore[arg-type]
     ],
 )
@@ -138,7 +138,8 @@ def grid_posterior(prior: uncertainty.NormalPrior, hr: float, se: float) -> dict
 
 
 @pytest.mark.parametrize(
-    "prior", [uncertainty.NormalPrior(1.0, 0.175), uncertainty.NormalPrior(0.75, 0.175), uncertainty.NormalPrior(1.3, 0.5)]
+    "prior",
+    [uncertainty.NormalPrior(1.0, 0.175), uncertainty.NormalPrior(0.75, 0.175), uncertainty.NormalPrior(1.3, 0.5)],
 )
 def test_posterior_matches_numerical_integration(prior: uncertainty.NormalPrior) -> None:
     posterior = uncertainty.normal_posterior(prior, HR, SE)
@@ -216,6 +217,7 @@ def test_conditional_power_needs_events_left() -> None:
 
 # ---------------------------------------------------------------- 5. sampling variability
 
+
 def test_committed_simulation_agrees_with_the_normal_approximation() -> None:
     """Each simulated share against the normal law of the log HR with SE sqrt(4/D)."""
     _, summary = uncertainty.load_sampling()
@@ -235,7 +237,9 @@ def test_committed_simulation_agrees_with_the_normal_approximation() -> None:
 
 
 def test_histogram_has_an_edge_at_the_published_hr_and_matches_the_summary() -> None:
-    histogram, summary = uncertainty.sampling_distribution([0.9, 1.1], n_trials=200, seed=1, published_hr=HR, events=266)
+    histogram, summary = uncertainty.sampling_distribution(
+        [0.9, 1.1], n_trials=200, seed=1, published_hr=HR, events=266
+    )
     for true_hr, bins in histogram.groupby("true_hr"):
         row = uncertainty.sampling_row(summary, true_hr)
         assert bins["trials"].sum() == 200
@@ -286,13 +290,15 @@ def test_load_sampling_reports_missing_and_inconsistent_files(tmp_path: Path) ->
         (tmp_path / name).write_text((folder / name).read_text())
     summary_path = tmp_path / uncertainty.SAMPLING_FILES["summary"]
     summary_path.write_text(summary_path.read_text().replace("\n0.85,1000,", "\n0.85,999,"))
-    with pytest.raises(DataError, match="true_hr 0.85 holds 1000 trials, but the summary says 999"):
+    with pytest.raises(
+        DataError, match="sampling_histogram.csv, row true_hr 0.85, field trials: 1000 in all, but the summary says 999"
+    ):
         uncertainty.load_sampling(tmp_path)
 
 
 def test_sampling_row_rejects_a_true_hr_that_was_not_simulated() -> None:
     _, summary = uncertainty.load_sampling()
-    with pytest.raises(DataError, match="true_hr: 0.83 was not simulated"):
+    with pytest.raises(DataError, match=r"sampling_row\(true_hr=0.83\): true_hr was not simulated"):
         uncertainty.sampling_row(summary, 0.83)
 
 
@@ -334,7 +340,7 @@ def test_simulated_forest_is_consistent() -> None:
 
 
 def test_simulated_forest_rejects_too_many_subgroups() -> None:
-    with pytest.raises(DataError, match="draws: draw 1 has 4 of the 5 subgroups"):
+    with pytest.raises(DataError, match=r"simulated_forest\(draws\): draw 1 has 4 of the 5 subgroups"):
         uncertainty.simulated_forest(5, 1.0, EVENTS, uncertainty.forest_draws(1, 4, seed=0), draw=1)
     with pytest.raises(DataError, match="n_subgroups"):
         uncertainty.subgroup_multiplicity(0, 1.0, EVENTS)

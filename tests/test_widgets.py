@@ -38,7 +38,7 @@ def test_default_lines_are_one_per_readout(key: str) -> None:
     widget = WIDGETS[key]
     lines = widget.lines()
     assert len(lines) == len(widget.readouts)
-    assert all(line.startswith(readout.label + ": ") for line, readout in zip(lines, widget.readouts))
+    assert all(line.startswith(readout.label + ": ") for line, readout in zip(lines, widget.readouts, strict=True))
 
 
 def test_precision_lines_format_the_python_result() -> None:
@@ -110,3 +110,35 @@ def test_chart_renders_with_the_book_renderer() -> None:
     plots.setup()
     bundle = alt.renderers.get()(WIDGETS["precision"].chart().to_dict())
     assert "precision_events" in bundle["text/html"]
+
+
+def test_live_custom_prior_slider_selects_the_custom_prior() -> None:
+    widget = WIDGETS["bayes"]
+    box = widget.live()
+    prior = next(child for child in box.children if isinstance(child, ipywidgets.Dropdown))
+    median = next(child for child in box.children if getattr(child, "description", "") == "Custom prior: median HR")
+    assert prior.value == "sceptical"
+    median.value = 0.8
+    assert prior.value == "custom"
+    assert box.children[-1].value == "<br>".join(widget.lines(prior="custom", prior_median=0.8))
+
+
+def test_chart_tells_the_page_script_how_to_wrap_and_select() -> None:
+    spec = WIDGETS["bayes"].chart().to_dict()
+    meta = spec["usermeta"]["alexandra"]
+    assert meta["selects"] == {
+        "bayes_prior_median": ["bayes_prior", "custom"],
+        "bayes_prior_sd": ["bayes_prior", "custom"],
+    }
+    assert meta["textWidth"] in {param["name"] for param in spec["params"]}
+    readouts = spec["vconcat"][1]
+    assert readouts["name"] + "_marks" == meta["textMark"]
+    assert readouts["mark"]["lineBreak"] == "\n"
+    assert meta["textWidth"] in readouts["transform"][0]["calculate"]  # the lines wrap to that width
+
+
+@pytest.mark.parametrize("key", list(WIDGETS))
+def test_charts_have_no_side_legend(key: str) -> None:
+    """A legend beside the plot cannot shrink on a phone; above or inside it can."""
+    spec = json.dumps(WIDGETS[key].chart().to_dict())
+    assert '"orient": "right"' not in spec and '"orient": "left"' not in spec

@@ -1,10 +1,11 @@
 """Chapter 5's client-side widgets in a real browser: Vega must show what Python computes.
 
 For each widget the test moves its sliders and drop-downs on the built page (offline, every
-non-local request blocked), reads the readout lines the chart draws (SVG text) and compares
-them with ``BookWidget.lines`` — the Python functions of alexandra.uncertainty — at the same
-control values, character for character (both round with the same format specs). It also
-checks the page's size budget and that a slider answers at once.
+non-local request blocked), reads the readout lines the chart draws (SVG text, wrapped to the
+width of the page) and compares them with ``BookWidget.lines`` — the Python functions of
+alexandra.uncertainty — at the same control values, character for character (both round with
+the same format specs). It also checks the page's size budget, that a slider answers at once,
+and that a custom-prior slider selects the custom prior.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from conftest import OfflinePage
 
 pytestmark = pytest.mark.browser
 
-PAGE = "book/05-uncertainty.html"
+PAGE = "book/06-uncertainty.html"
 PAGE_BUDGET_BYTES = 3_000_000
 WIDGETS = widgets.all_widgets()
 
@@ -56,7 +57,7 @@ def open_chapter(offline: OfflinePage, book_url: str) -> Any:
     page.goto(f"{book_url}/{PAGE}", wait_until="load")
     page.wait_for_function(
         "() => { const charts = [...document.querySelectorAll('.alexandra-vega')];"
-        " return charts.length > 0 && charts.every(div => div.querySelector('svg')); }",
+        " return charts.length > 0 && charts.every(div => div.dataset.drawnWidth && div.querySelector('svg')); }",
         timeout=20_000,
     )
     return page
@@ -66,6 +67,13 @@ def chart_of(page: Any, widget: widgets.BookWidget) -> Any:
     """The chart div holding this widget's first control."""
     first = widget.param_name(widget.controls[0].name)
     return page.locator(".alexandra-vega", has=page.locator(f'[name="{first}"]'))
+
+
+def set_controls(chart: Any, widget: widgets.BookWidget, values: dict[str, Any]) -> None:
+    """Sliders first, drop-downs last: a slider may select a drop-down value (Control.selects)."""
+    for control in sorted(widget.controls, key=lambda control: bool(control.options)):
+        if control.name in values:
+            set_control(chart, widget, control.name, values[control.name])
 
 
 def set_control(chart: Any, widget: widgets.BookWidget, name: str, value: Any) -> None:
@@ -78,17 +86,19 @@ def set_control(chart: Any, widget: widgets.BookWidget, name: str, value: Any) -
         element.dispatch_event("input")
 
 
-def shown_lines(chart: Any, widget: widgets.BookWidget) -> list[str]:
-    texts = [text.strip() for text in chart.locator("svg text").all_text_contents()]
-    return [next((text for text in texts if text.startswith(readout.label + ": ")), "") for readout in widget.readouts]
+def shown_text(chart: Any, widget: widgets.BookWidget) -> str:
+    """The readouts as drawn: one text mark whose lines (tspans, wrapped at spaces) are joined by spaces."""
+    text = chart.locator(f"g.{widget.param_name('readouts')}_marks text")
+    lines = text.locator("tspan").all_text_contents() or text.all_text_contents()
+    return " ".join(line.strip() for line in lines)
 
 
-def wait_for_lines(chart: Any, widget: widgets.BookWidget, position: dict[str, Any]) -> tuple[list[str], list[str]]:
+def wait_for_lines(chart: Any, widget: widgets.BookWidget, position: dict[str, Any]) -> tuple[str, str]:
     """What the chart shows once it has caught up (or after 5 s), and what Python says."""
-    expected = widget.lines(**position)
+    expected = " ".join(widget.lines(**position))
     deadline = time.monotonic() + 5
     while True:
-        shown = shown_lines(chart, widget)
+        shown = shown_text(chart, widget)
         if shown == expected or time.monotonic() > deadline:
             return shown, expected
         time.sleep(0.05)
@@ -116,19 +126,54 @@ def test_browser_shows_the_python_numbers(offline_page: OfflinePage, book_url: s
 
     for position in POSITIONS[key]:
         full = {control.name: control.default for control in widget.controls} | position
-        for name, value in full.items():
-            set_control(chart, widget, name, value)
+        set_controls(chart, widget, full)
         shown, expected = wait_for_lines(chart, widget, full)
         assert shown == expected, f"{key} at {full}: the browser and Python disagree"
     assert offline_page.console_errors == []
+
+
+@pytest.mark.parametrize("slider", ["prior_median", "prior_sd"])
+def test_a_custom_prior_slider_selects_the_custom_prior(offline_page: OfflinePage, book_url: str, slider: str) -> None:
+    widget = WIDGETS["bayes"]
+    page = open_chapter(offline_page, book_url)
+    chart = chart_of(page, widget)
+    prior = chart.locator(f'[name="{widget.param_name("prior")}"]')
+    assert prior.input_value() == "sceptical"
+    value = {"prior_median": 0.8, "prior_sd": 0.5}[slider]
+    set_control(chart, widget, slider, value)
+    shown, expected = wait_for_lines(chart, widget, {"prior": "custom", slider: value})
+    assert prior.input_value() == "custom"
+    assert shown == expected
+    assert expected != " ".join(widget.lines(prior="sceptical"))
 
 
 def test_a_slider_answers_at_once(offline_page: OfflinePage, book_url: str) -> None:
     widget = WIDGETS["precision"]
     page = open_chapter(offline_page, book_url)
     chart = chart_of(page, widget)
-    expected = widget.lines(events=700)[-1]
+    expected = " ".join(widget.lines(events=700))
     started = time.monotonic()
     set_control(chart, widget, "events", 700)
-    chart.locator("svg text", has_text=expected).wait_for(timeout=2_000)
+    while shown_text(chart, widget) != expected and time.monotonic() - started < 2:
+        time.sleep(0.02)
+    assert shown_text(chart, widget) == expected
     assert time.monotonic() - started < 1.0
+
+
+def test_a_chart_refits_when_the_window_widens_and_keeps_its_controls(offline_page: OfflinePage, book_url: str) -> None:
+    widget = WIDGETS["precision"]
+    page = offline_page.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    chart = chart_of(open_chapter(offline_page, book_url), widget)
+    page.wait_for_function("div => div.dataset.drawnWidth", arg=chart.element_handle())
+    narrow = chart.locator("svg").bounding_box()["width"]
+    set_control(chart, widget, "events", 50)
+    shown, expected = wait_for_lines(chart, widget, {"events": 50})
+    assert shown == expected
+
+    page.set_viewport_size({"width": 1200, "height": 900})
+    page.wait_for_function("div => Number(div.dataset.drawnWidth) > 600", arg=chart.element_handle(), timeout=5_000)
+    assert chart.locator("svg").bounding_box()["width"] > narrow
+    assert chart.locator(f'[name="{widget.param_name("events")}"]').input_value() == "50"
+    shown, expected = wait_for_lines(chart, widget, {"events": 50})
+    assert shown == expected, "the redrawn chart lost the slider's value"

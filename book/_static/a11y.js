@@ -18,6 +18,15 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("summary[aria-label='Toggle hidden content']").forEach((summary) => {
     summary.removeAttribute("aria-label");
   });
+  // A display formula wider than the column scrolls sideways: reachable by keyboard (WCAG 2.1.1).
+  // (The book loads MathJax without its menu, which used to make every formula focusable.)
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    MathJax.startup.promise.then(() => {
+      document.querySelectorAll('mjx-container[display="true"]').forEach((formula) => {
+        formula.setAttribute("tabindex", "0");
+      });
+    });
+  }
   // sphinxcontrib-bibtex marks the bibliography as a list whose children are not list items.
   document.querySelectorAll(".citation-list[role='list']").forEach((list) => {
     list.removeAttribute("role");

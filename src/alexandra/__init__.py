@@ -3,6 +3,7 @@
 One module per idea: :mod:`alexandra.published` (the published numbers),
 :mod:`alexandra.survival` (survival statistics), :mod:`alexandra.reconstruct`
 (pseudo-individual data), :mod:`alexandra.design` (trial design),
+:mod:`alexandra.monitoring` (group-sequential monitoring and stopping rules),
 :mod:`alexandra.uncertainty` (reading a hazard ratio), :mod:`alexandra.plots`
 and :mod:`alexandra.widgets` (what the reader sees).
 """

@@ -21,8 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from alexandra import published, survival
-from alexandra.errors import DataError
+from alexandra import checks, published, survival
 from alexandra.reconstruct import alexandra_pseudo_ipd
 
 __all__ = [
@@ -54,7 +53,7 @@ printed to two decimals, so rounding alone moves them by up to 0.005; 0.03
 allows for the stratification we cannot reproduce. The P value is printed to two
 decimals and moves with the test (stratified or not): 0.05. Follow-up is printed
 to a tenth of a month; one month allows for the dates of last contact, which
-are not published.
+are not in the abstract and figure legends this book uses.
 """
 
 # Floating-point slack when a difference sits exactly on its tolerance (0.03 is not exact in binary).
@@ -86,10 +85,13 @@ def stratum_labels(data: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
     ['BCS / 0', 'BCS / 1-3', 'mastectomy / 0']
     """
     if len(columns) == 0:
-        raise DataError("stratum_labels(columns): give at least one stratification column")
+        checks.fail(checks.call("stratum_labels", "columns"), "give at least one stratification column")
     missing = [column for column in columns if column not in data.columns]
     if missing:
-        raise DataError(f"stratum_labels(columns): no column {missing[0]!r} in the data; columns are {list(data.columns)}")
+        checks.fail(
+            checks.call("stratum_labels", "columns"),
+            f"no column {missing[0]!r} in the data; columns are {list(data.columns)}",
+        )
     labels = data[list(columns)].astype(str)
     return labels.apply(" / ".join, axis=1).rename("stratum")
 
@@ -111,10 +113,10 @@ def patients_table(data: pd.DataFrame, where: str) -> pd.DataFrame:
     alexandra.errors.DataError: example: missing column 'event'; need time, event and arm
     """
     if not isinstance(data, pd.DataFrame):
-        raise DataError(f"{where}: expected a pandas DataFrame of patients, got {type(data).__name__}")
+        checks.fail(where, f"expected a pandas DataFrame of patients, got {type(data).__name__}")
     missing = [column for column in ("time", "event", "arm") if column not in data.columns]
     if missing:
-        raise DataError(f"{where}: missing column {missing[0]!r}; need time, event and arm")
+        checks.fail(where, f"missing column {missing[0]!r}; need time, event and arm")
     return data.assign(arm=data.arm.astype(str))
 
 
@@ -177,19 +179,26 @@ def comparison_table(data: pd.DataFrame, strata: Sequence[str] | None = None) ->
     patients = patients_table(data, "comparison_table(data)")
     arms = set(patients.arm)
     if arms != set(published.ARMS):
-        raise DataError(
-            f"comparison_table(data), column arm: arms {sorted(arms)}; expected exactly {list(published.ARMS)}"
+        checks.fail(
+            "comparison_table(data)", f"arms {sorted(arms)}; expected exactly {list(published.ARMS)}", field="arm"
         )
     stratum = None if strata is None else stratum_labels(patients, strata)
     cox = survival.cox_hazard_ratio(
         patients.time, patients.event, patients.arm, strata=stratum, reference=REFERENCE_ARM
     )
-    logrank = survival.logrank_test(patients.time, patients.event, patients.arm, strata=stratum, reference=REFERENCE_ARM)
+    logrank = survival.logrank_test(
+        patients.time, patients.event, patients.arm, strata=stratum, reference=REFERENCE_ARM
+    )
     hazard_ratio = published.get("idfs_hr_stratified")
     if hazard_ratio.lower is None or hazard_ratio.upper is None:
-        raise DataError(f"{published.DEFAULT_PATH}, row idfs_hr_stratified: the 95% CI (lower, upper) is missing")
+        checks.fail(str(published.DEFAULT_PATH), "the 95% CI (lower, upper) is missing", row="idfs_hr_stratified")
     rows = [
-        _row(f"IDFS events, {arm}", published.get("idfs_events", arm=arm).number, logrank.observed[arm], TOLERANCES["events"])
+        _row(
+            f"IDFS events, {arm}",
+            published.get("idfs_events", arm=arm).number,
+            logrank.observed[arm],
+            TOLERANCES["events"],
+        )
         for arm in published.ARMS
     ]
     rows += [

@@ -15,7 +15,8 @@ Four ideas of the trial's design, each small enough to compute in a notebook:
   stops the trial, for a given true hazard ratio.
 
 Everything here is a model of the design, not trial data: the counts per
-stratum, the accrual curve and the event times of ALEXANDRA are not published.
+stratum, the accrual curve and the event times of ALEXANDRA are not in the abstract and
+figure legends this book uses.
 
 >>> round(detectable_hazard_ratio(390), 2), round(detectable_hazard_ratio(390, power=0.9), 2)
 (0.75, 0.72)
@@ -30,14 +31,13 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import product
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy import optimize, stats
 
-from alexandra import published
+from alexandra import checks, published
 from alexandra.errors import DataError
 from alexandra.published import ARMS, DAYS_PER_MONTH, months_between
 
@@ -65,48 +65,13 @@ __all__ = [
 Seed = int | np.random.Generator | None
 
 
-# --- Checking arguments -------------------------------------------------------------------
-
-
-def _finite(where: str, name: str, value: Any) -> float:
-    """``value`` as a float, or a DataError naming the function and the argument."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise DataError(f"{where}({name}={value!r}): {name} must be a number") from None
-    if not math.isfinite(number):
-        raise DataError(f"{where}({name}={value!r}): {name} must be a finite number")
-    return number
-
-
-def _positive(where: str, name: str, value: Any) -> float:
-    number = _finite(where, name, value)
-    if number <= 0:
-        raise DataError(f"{where}({name}={value!r}): {name} must be greater than 0")
-    return number
-
-
-def _fraction(where: str, name: str, value: Any) -> float:
-    number = _finite(where, name, value)
-    if not 0 < number < 1:
-        raise DataError(f"{where}({name}={value!r}): {name} must lie strictly between 0 and 1")
-    return number
-
-
-def _count(where: str, name: str, value: Any) -> int:
-    number = _finite(where, name, value)
-    if number < 1 or number != int(number):
-        raise DataError(f"{where}({name}={value!r}): {name} must be a whole number of at least 1")
-    return int(number)
-
-
 # --- Schoenfeld's formula -----------------------------------------------------------------
 
 
 def _z_total(where: str, alpha: float, power: float) -> float:
     """z of the two-sided test plus z of the power: the distance, in standard errors, to detect."""
-    alpha = _fraction(where, "alpha", alpha)
-    power = _fraction(where, "power", power)
+    alpha = checks.probability(where, "alpha", alpha)
+    power = checks.probability(where, "power", power)
     if power <= alpha / 2:
         raise DataError(f"{where}(power={power!r}): power must exceed alpha/2 = {alpha / 2:g}")
     return float(stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power))
@@ -152,14 +117,14 @@ def schoenfeld_events(hazard_ratio: float, alpha: float = 0.05, power: float = 0
     alexandra.errors.DataError: schoenfeld_events(hazard_ratio=1.0): a hazard ratio of 1 (no difference) cannot be detected with any number of events
     """
     where = "schoenfeld_events"
-    hazard_ratio = _positive(where, "hazard_ratio", hazard_ratio)
+    hazard_ratio = checks.positive(where, "hazard_ratio", hazard_ratio)
     if hazard_ratio == 1:
         raise DataError(
             f"{where}(hazard_ratio={hazard_ratio!r}): a hazard ratio of 1 (no difference) "
             "cannot be detected with any number of events"
         )
     z = _z_total(where, alpha, power)
-    allocation = _fraction(where, "allocation", allocation)
+    allocation = checks.probability(where, "allocation", allocation)
     return z**2 / (allocation * (1 - allocation) * math.log(hazard_ratio) ** 2)
 
 
@@ -181,12 +146,12 @@ def detectable_hazard_ratio(events: float, alpha: float = 0.05, power: float = 0
     >>> detectable_hazard_ratio(0)
     Traceback (most recent call last):
     ...
-    alexandra.errors.DataError: detectable_hazard_ratio(events=0): events must be greater than 0
+    alexandra.errors.DataError: detectable_hazard_ratio(events=0): events must be a number greater than 0
     """
     where = "detectable_hazard_ratio"
-    events = _positive(where, "events", events)
+    events = checks.positive(where, "events", events)
     z = _z_total(where, alpha, power)
-    allocation = _fraction(where, "allocation", allocation)
+    allocation = checks.probability(where, "allocation", allocation)
     return math.exp(-z / math.sqrt(allocation * (1 - allocation) * events))
 
 
@@ -210,7 +175,8 @@ ASSUMED_STRATUM_SHARES: dict[str, tuple[float, ...]] = {
 }
 """Shares of patients at each level of :data:`STRATIFICATION_FACTORS`: **our guesses**.
 
-The baseline table and the counts per stratum are not published. These shares
+The baseline table and the counts per stratum are not in the abstract and figure
+legends this book uses. These shares
 only make some strata small, as in any real trial; the factors are drawn
 independently of each other.
 """
@@ -231,7 +197,7 @@ def stratum_names(factors: Mapping[str, Sequence[str]] = STRATIFICATION_FACTORS)
 
 
 def _stratum_codes(
-    n_patients: int, shares: Mapping[str, Sequence[float]], rng: np.random.Generator
+    n_patients: int, shares: Mapping[str, npt.NDArray[np.float64]], rng: np.random.Generator
 ) -> npt.NDArray[np.intp]:
     """Stratum number (index into :func:`stratum_names`) of each patient, factors independent."""
     levels = [rng.choice(len(share), size=n_patients, p=share) for share in shares.values()]
@@ -246,7 +212,7 @@ def _checked_shares(where: str, shares: Mapping[str, Sequence[float]]) -> dict[s
     checked = {}
     for factor, share in shares.items():
         levels = STRATIFICATION_FACTORS[factor]
-        values = np.array([_finite(where, f"shares[{factor!r}]", value) for value in share])
+        values = np.array([checks.number(where, f"shares[{factor!r}]", value) for value in share])
         if len(values) != len(levels) or (values < 0).any() or not math.isclose(values.sum(), 1, abs_tol=1e-9):
             raise DataError(
                 f"{where}(shares[{factor!r}]={tuple(share)!r}): give {len(levels)} non-negative shares "
@@ -269,7 +235,7 @@ def simulate_strata(
     (5, True)
     """
     where = "simulate_strata"
-    n_patients = _count(where, "n_patients", n_patients)
+    n_patients = checks.whole(where, "n_patients", n_patients, minimum=1)
     codes = _stratum_codes(n_patients, _checked_shares(where, shares), np.random.default_rng(seed))
     return np.array(stratum_names())[codes]
 
@@ -294,7 +260,7 @@ def _assign_atezolizumab(
 def _checked_method(where: str, method: str, block_size: int) -> int:
     if method not in RANDOMISATION_METHODS:
         raise DataError(f"{where}(method={method!r}): method must be one of {', '.join(RANDOMISATION_METHODS)}")
-    block_size = _count(where, "block_size", block_size)
+    block_size = checks.whole(where, "block_size", block_size, minimum=1)
     if block_size % 2:
         raise DataError(
             f"{where}(block_size={block_size!r}): a 1:1 block needs an even size, so that it holds as many "
@@ -401,8 +367,8 @@ def simulate_balance(
     np.int64(2)
     """
     where = "simulate_balance"
-    n_patients = _count(where, "n_patients", n_patients)
-    n_trials = _count(where, "n_trials", n_trials)
+    n_patients = checks.whole(where, "n_patients", n_patients, minimum=1)
+    n_trials = checks.whole(where, "n_trials", n_trials, minimum=1)
     block_size = _checked_method(where, "permuted_block", block_size)
     checked = _checked_shares(where, shares)
     n_strata = math.prod(len(share) for share in checked.values())
@@ -458,10 +424,12 @@ class Accrual:
         if not (isinstance(self.start, date) and isinstance(self.end, date)) or self.end <= self.start:
             raise DataError(f"Accrual(start={self.start!r}, end={self.end!r}): end must be a date after start")
         if sorted(self.patients) != sorted(ARMS):
-            raise DataError(f"Accrual(patients={dict(self.patients)!r}): give the patients of each arm, {', '.join(ARMS)}")
+            raise DataError(
+                f"Accrual(patients={dict(self.patients)!r}): give the patients of each arm, {', '.join(ARMS)}"
+            )
         for arm in ARMS:
-            _count("Accrual", f"patients[{arm!r}]", self.patients[arm])
-        _positive("Accrual", "shape", self.shape)
+            checks.whole("Accrual", f"patients[{arm!r}]", self.patients[arm], minimum=1)
+        checks.positive("Accrual", "shape", self.shape)
         object.__setattr__(self, "n_patients", int(sum(self.patients[arm] for arm in ARMS)))
 
     @classmethod
@@ -484,7 +452,7 @@ class Accrual:
         where = "Accrual.matching_median_followup"
         window = months_between(start, end)
         to_cutoff = months_between(start, cutoff)
-        median = _positive(where, "median_followup_months", median_followup_months)
+        median = checks.positive(where, "median_followup_months", median_followup_months)
         if not to_cutoff - window < median < to_cutoff:
             raise DataError(
                 f"{where}(median_followup_months={median_followup_months!r}): with enrolment from {start} to {end} "
@@ -548,9 +516,9 @@ class TrialModel:
     hazard_shape: float = 1.0
 
     def __post_init__(self) -> None:
-        _fraction("TrialModel", "control_event_free_3y", self.control_event_free_3y)
-        _positive("TrialModel", "hazard_ratio", self.hazard_ratio)
-        _positive("TrialModel", "hazard_shape", self.hazard_shape)
+        checks.probability("TrialModel", "control_event_free_3y", self.control_event_free_3y)
+        checks.positive("TrialModel", "hazard_ratio", self.hazard_ratio)
+        checks.positive("TrialModel", "hazard_shape", self.hazard_shape)
 
     @classmethod
     def calibrated(
@@ -567,7 +535,7 @@ class TrialModel:
         266.0
         """
         where = "TrialModel.calibrated"
-        events = _positive(where, "events", events)
+        events = checks.positive(where, "events", events)
         months = accrual.months_since_start(by)
         enrolled = float(accrual.n_patients * accrual.share_enrolled(months))
         if events >= enrolled:
@@ -624,7 +592,7 @@ class TrialModel:
         242.0
         """
         where = "TrialModel.month_expected_to_reach"
-        events = _positive(where, "events", events)
+        events = checks.positive(where, "events", events)
         if events >= self.accrual.n_patients:
             raise DataError(f"{where}(events={events:g}): there are only {self.accrual.n_patients} patients")
         horizon = 1200.0
@@ -644,7 +612,7 @@ class TrialModel:
 
     def simulate_event_months(self, n_trials: int, seed: Seed = None) -> npt.NDArray[np.float64]:
         """Calendar months (since the start of enrolment) of every event, sorted, one row per trial."""
-        n_trials = _count("TrialModel.simulate_event_months", "n_trials", n_trials)
+        n_trials = checks.whole("TrialModel.simulate_event_months", "n_trials", n_trials, minimum=1)
         patients = self._draw(n_trials, np.random.default_rng(seed))
         return np.sort(patients.entry + patients.time_to_event, axis=1)
 
@@ -708,10 +676,10 @@ def futility_stop_probability(
     0.0126
     """
     where = "futility_stop_probability"
-    hazard_ratio = _positive(where, "hazard_ratio", hazard_ratio)
-    events = _positive(where, "events", events)
-    boundary_hr = _positive(where, "boundary_hr", boundary_hr)
-    allocation = _fraction(where, "allocation", allocation)
+    hazard_ratio = checks.positive(where, "hazard_ratio", hazard_ratio)
+    events = checks.positive(where, "events", events)
+    boundary_hr = checks.positive(where, "boundary_hr", boundary_hr)
+    allocation = checks.probability(where, "allocation", allocation)
     standard_error = 1 / math.sqrt(allocation * (1 - allocation) * events)
     return float(stats.norm.cdf((math.log(hazard_ratio) - math.log(boundary_hr)) / standard_error))
 
@@ -795,7 +763,7 @@ def _cox_log_hazard_ratio(
 
 
 def _checked_interim_events(where: str, model: TrialModel, interim_events: int) -> int:
-    interim_events = _count(where, "interim_events", interim_events)
+    interim_events = checks.whole(where, "interim_events", interim_events, minimum=1)
     if interim_events > model.accrual.n_patients:
         raise DataError(f"{where}(interim_events={interim_events}): there are only {model.accrual.n_patients} patients")
     return interim_events
@@ -834,9 +802,9 @@ def simulate_interim(
     """
     where = "simulate_interim"
     interim_events = _checked_interim_events(where, model, interim_events)
-    n_trials = _count(where, "n_trials", n_trials)
-    boundary_hr = _positive(where, "boundary_hr", boundary_hr)
-    batch_size = _count(where, "batch_size", batch_size)
+    n_trials = checks.whole(where, "n_trials", n_trials, minimum=1)
+    boundary_hr = checks.positive(where, "boundary_hr", boundary_hr)
+    batch_size = checks.whole(where, "batch_size", batch_size, minimum=1)
     rng = np.random.default_rng(seed)
     batches = []
     for first in range(0, n_trials, batch_size):
@@ -937,4 +905,8 @@ def alexandra_trial_model(hazard_shape: float = 1.0, hazard_ratio: float | None 
     model = TrialModel.calibrated(
         accrual, events, by=cutoff, hazard_ratio=published.get("idfs_hr_stratified").number, hazard_shape=hazard_shape
     )
-    return model if hazard_ratio is None else replace(model, hazard_ratio=_positive("alexandra_trial_model", "hazard_ratio", hazard_ratio))
+    return (
+        model
+        if hazard_ratio is None
+        else replace(model, hazard_ratio=checks.positive("alexandra_trial_model", "hazard_ratio", hazard_ratio))
+    )

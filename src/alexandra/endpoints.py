@@ -42,6 +42,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from alexandra import checks
 from alexandra.errors import DataError
 from alexandra.published import DAYS_PER_MONTH, months_between
 
@@ -141,10 +142,10 @@ def counts_as_event(kind: str, endpoint: str) -> bool:
     >>> counts_as_event("relapse", "IDFS")
     Traceback (most recent call last):
     ...
-    alexandra.errors.DataError: counts_as_event(kind='relapse'): unknown event type; known types: ipsilateral_invasive, locoregional_invasive, distant_recurrence, contralateral_invasive, second_primary_nonbreast, dcis, death_breast_cancer, death_other_cause, death_unknown_cause
+    alexandra.errors.DataError: counts_as_event(kind='relapse'): 'relapse' is not an event type; known types: ipsilateral_invasive, locoregional_invasive, distant_recurrence, contralateral_invasive, second_primary_nonbreast, dcis, death_breast_cancer, death_other_cause, death_unknown_cause
     """
-    _check_kind(kind, f"counts_as_event(kind={kind!r})")
-    _check_endpoint(endpoint, f"counts_as_event(endpoint={endpoint!r})")
+    _check_kind(checks.call("counts_as_event", "kind", kind), kind)
+    checks.one_of("counts_as_event", "endpoint", endpoint, ENDPOINTS)
     return endpoint in _COUNTED_BY[kind]
 
 
@@ -194,7 +195,7 @@ class History:
         object.__setattr__(self, "events", ordered)
         seen: set[str] = set()
         for position, event in enumerate(ordered):
-            _check_kind(event.kind, f"{where}, event {event.kind!r} on {event.when}")
+            _check_kind(checks.place(where, field="events"), event.kind)
             if event.kind in seen:
                 raise DataError(f"{where}: event type {event.kind!r} appears twice; record only its first occurrence")
             seen.add(event.kind)
@@ -273,7 +274,7 @@ def to_time_event(history: History, endpoint: str, data_cutoff: date) -> TimeEve
     TimeEvent(time=22.08, event=False, reason='administrative censoring')
     """
     where = f"to_time_event(patient={history.patient!r}, endpoint={endpoint!r}, data_cutoff={data_cutoff})"
-    _check_endpoint(endpoint, where)
+    checks.one_of("to_time_event", "endpoint", endpoint, ENDPOINTS)
     if history.randomised > data_cutoff:
         raise DataError(f"{where}: randomised on {history.randomised}, after the data cut-off")
     end = min(history.last_follow_up, data_cutoff)
@@ -286,7 +287,9 @@ def to_time_event(history: History, endpoint: str, data_cutoff: date) -> TimeEve
     return TimeEvent(_months(history.randomised, end), False, reason)
 
 
-def to_table(histories: Iterable[History], data_cutoff: date, endpoints: Sequence[str] = tuple(ENDPOINTS)) -> pd.DataFrame:
+def to_table(
+    histories: Iterable[History], data_cutoff: date, endpoints: Sequence[str] = tuple(ENDPOINTS)
+) -> pd.DataFrame:
     """(time, event) of every patient for every endpoint, one row each.
 
     Columns: ``patient``, ``endpoint``, ``time`` (months), ``event``, ``reason``.
@@ -299,7 +302,7 @@ def to_table(histories: Iterable[History], data_cutoff: date, endpoints: Sequenc
     1       D       OS   5.98   True  death_other_cause
     """
     for endpoint in endpoints:
-        _check_endpoint(endpoint, f"to_table(endpoints=[..., {endpoint!r}, ...])")
+        checks.one_of("to_table", "endpoints", endpoint, ENDPOINTS)
     rows = [
         {"patient": history.patient, "endpoint": endpoint, **to_time_event(history, endpoint, data_cutoff)._asdict()}
         for history in histories
@@ -367,23 +370,28 @@ def simulate_histories(
     (200, True)
     """
     where = f"simulate_histories(n={n!r}, seed={seed!r})"
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise DataError(f"{where}: n must be a whole number of patients, 1 or more")
+    n = checks.whole("simulate_histories", "n", n, minimum=1)
     if not enrolment_start <= enrolment_end <= data_cutoff:
         raise DataError(
             f"{where}: need enrolment_start <= enrolment_end <= data_cutoff, got "
             f"{enrolment_start}, {enrolment_end}, {data_cutoff}"
         )
     for kind, rate in annual_rates.items():
-        _check_kind(kind, f"{where}, annual_rates[{kind!r}]")
+        _check_kind(checks.call("simulate_histories", "annual_rates"), kind)
         if kind == "death_breast_cancer":
             raise DataError(
                 f"{where}, annual_rates['death_breast_cancer']: breast cancer deaths follow distant recurrences; "
                 "set breast_cancer_death_rate_after_distant instead"
             )
-        _check_rate(rate, f"{where}, annual_rates[{kind!r}]")
-    _check_rate(annual_dropout, f"{where}, annual_dropout")
-    _check_rate(breast_cancer_death_rate_after_distant, f"{where}, breast_cancer_death_rate_after_distant")
+        checks.number("simulate_histories", f"annual_rates[{kind!r}]", rate, low=0, hint="(a yearly rate)")
+    checks.number("simulate_histories", "annual_dropout", annual_dropout, low=0, hint="(a yearly rate)")
+    checks.number(
+        "simulate_histories",
+        "breast_cancer_death_rate_after_distant",
+        breast_cancer_death_rate_after_distant,
+        low=0,
+        hint="(a yearly rate)",
+    )
 
     rng = np.random.default_rng(seed)
     window_days = (enrolment_end - enrolment_start).days
@@ -425,16 +433,6 @@ def _months(start: date, end: date) -> float:
     return round(months_between(start, end), 2)
 
 
-def _check_kind(kind: str, where: str) -> None:
+def _check_kind(source: str, kind: str) -> None:
     if kind not in EVENT_TYPES:
-        raise DataError(f"{where}: unknown event type; known types: {', '.join(EVENT_TYPES)}")
-
-
-def _check_endpoint(endpoint: str, where: str) -> None:
-    if endpoint not in ENDPOINTS:
-        raise DataError(f"{where}: unknown endpoint; endpoints are {', '.join(ENDPOINTS)}")
-
-
-def _check_rate(rate: float, where: str) -> None:
-    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 <= rate < np.inf:
-        raise DataError(f"{where}: a yearly rate must be a number, 0 or more; got {rate!r}")
+        checks.fail(source, f"{kind!r} is not an event type; known types: {', '.join(EVENT_TYPES)}")

@@ -5,9 +5,10 @@ colour-blind-safe Okabe–Ito palette and makes Altair charts render in both
 places the book is read:
 
 * in the **HTML book**, with no kernel and no network, a chart is a ``<div>``
-  plus a few lines of JavaScript calling ``vegaEmbed``; the page itself serves
-  Vega, Vega-Lite and vega-embed from ``_static/vendor`` (see
-  ``_ext/offline_assets.py``);
+  plus a few lines of JavaScript calling the book's ``alexandraChart``
+  (``book/_static/charts.js``: it fits the chart to the width of the page);
+  the page itself serves Vega, Vega-Lite and vega-embed from
+  ``_static/vendor`` (see ``_ext/offline_assets.py``);
 * in **JupyterLab** (and Binder), the same output also carries the Vega-Lite
   MIME bundle, which JupyterLab renders natively.
 
@@ -74,8 +75,9 @@ RECONSTRUCTED_LABEL = "Reconstructed — not trial data"
 def book_chart_bundle(spec: dict[str, Any], **metadata: Any) -> dict[str, Any]:
     """Render a Vega-Lite spec for both the offline HTML book and JupyterLab.
 
-    The ``text/html`` part expects ``vegaEmbed`` to be loaded by the page (the
-    book's Sphinx extension does that); the element id is derived from the
+    The ``text/html`` part expects the page to load Vega and the book's
+    ``charts.js`` (the book's Sphinx extension does that), which draws the
+    chart to fit the width of the page; the element id is derived from the
     spec so that re-executing a notebook gives identical output.
 
     >>> bundle = book_chart_bundle({"mark": "point", "data": {"values": []}})
@@ -91,8 +93,8 @@ def book_chart_bundle(spec: dict[str, Any], **metadata: Any) -> dict[str, Any]:
         "<script>\n"
         "(function () {\n"
         f"  const spec = {spec_json};\n"
-        f'  const draw = () => vegaEmbed("#{element_id}", spec, {{"actions": false}});\n'
-        '  if (window.vegaEmbed) { draw(); } else { window.addEventListener("load", draw); }\n'
+        f'  const draw = () => alexandraChart(document.getElementById("{element_id}"), spec);\n'
+        '  if (window.alexandraChart) { draw(); } else { window.addEventListener("load", draw); }\n'
         "})();\n"
         "</script>"
     )
@@ -204,7 +206,9 @@ def kaplan_meier_figure(
     if not (np.isfinite(risk_every) and 0 < risk_every <= until):
         raise DataError(f"kaplan_meier_figure(risk_every): {risk_every!r} must be positive and at most until={until}")
     if zoom is not None and not 0 <= zoom[0] < zoom[1] <= 100:
-        raise DataError(f"kaplan_meier_figure(zoom): {zoom!r} must be (low, high) percentages with 0 <= low < high <= 100")
+        raise DataError(
+            f"kaplan_meier_figure(zoom): {zoom!r} must be (low, high) percentages with 0 <= low < high <= 100"
+        )
     arms = [arm for arm in ARM_COLOURS if arm in set(patients.arm)]
     risk_times = np.arange(0.0, until + risk_every * 1e-9, risk_every)
 
@@ -227,7 +231,14 @@ def kaplan_meier_figure(
     axes.set(xlim=(0, until), ylim=(0, 100), ylabel=ylabel, xticks=risk_times)
     axes.legend(loc="lower left", frameon=True, fontsize=9)
     axes.text(
-        0.98, 0.97, label, transform=axes.transAxes, ha="right", va="top", fontsize=10, fontweight="bold",
+        0.98,
+        0.97,
+        label,
+        transform=axes.transAxes,
+        ha="right",
+        va="top",
+        fontsize=10,
+        fontweight="bold",
         bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": PALETTE["black"]},
     )
     if zoomed is not None:
@@ -240,11 +251,11 @@ def kaplan_meier_figure(
     for row, arm in enumerate(arms):
         in_arm = patients[patients.arm == arm]
         counts = survival.number_at_risk(in_arm.time, in_arm.event, risk_times)
-        for when, count in zip(risk_times, counts):
+        for when, count in zip(risk_times, counts, strict=True):
             table.text(when, -row, str(int(count)), ha="center", va="center", fontsize=9)
     table.set_ylim(-len(arms) + 0.5, 0.5)
     table.set_yticks(-np.arange(len(arms)), labels=[ARM_LABELS[arm] for arm in arms], fontsize=9)
-    for tick, arm in zip(table.get_yticklabels(), arms):
+    for tick, arm in zip(table.get_yticklabels(), arms, strict=True):
         tick.set_color(ARM_COLOURS[arm])
     table.set_title("No. at risk", loc="left", fontsize=9, fontweight="bold")
     table.set_xlabel("Months since randomisation")
@@ -277,5 +288,7 @@ def _km_steps(patients: pd.DataFrame, until: float) -> tuple[np.ndarray, np.ndar
     # The curve is drawn only where patients are followed: to `until`, or to the last follow-up.
     end = min(until, float(patients.time.max()))
     time = np.concatenate(([0.0], shown.time.to_numpy(), [end]))
-    percent = 100 * np.concatenate(([1.0], shown.survival.to_numpy(), shown.survival.to_numpy()[-1:] if len(shown) else [1.0]))
+    percent = 100 * np.concatenate(
+        ([1.0], shown.survival.to_numpy(), shown.survival.to_numpy()[-1:] if len(shown) else [1.0])
+    )
     return time, percent

@@ -34,6 +34,7 @@ from typing import TypeAlias
 
 import pandas as pd
 
+from alexandra import checks
 from alexandra.errors import DataError
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "Estimate",
     "Quantity",
     "bibliography_keys",
+    "date_text",
     "find_data_dir",
     "get",
     "keys",
@@ -80,6 +82,22 @@ def months_between(start: date, end: date) -> float:
     60.5
     """
     return (end - start).days / DAYS_PER_MONTH
+
+
+def date_text(when: date, *, with_day: bool = True, short: bool = False) -> str:
+    """A date as the chapters write it: day without a leading zero, month in words, year.
+
+    ``with_day=False`` drops the day (for a month such as the protocol amendment's);
+    ``short=True`` abbreviates the month (for chart labels). Accepts a ``datetime.date``
+    or a ``pandas.Timestamp``.
+
+    >>> date_text(date(2018, 8, 2))
+    '2 August 2018'
+    >>> date_text(date(2023, 2, 1), with_day=False), date_text(date(2022, 11, 11), short=True)
+    ('February 2023', '11 Nov 2022')
+    """
+    month = f"{when:%b %Y}" if short else f"{when:%B %Y}"
+    return f"{when.day} {month}" if with_day else month
 
 
 @dataclass(frozen=True)
@@ -120,9 +138,7 @@ QUANTITIES: dict[str, Quantity] = {
     "data_cutoff": Quantity("last patient follow-up (data cut-off)", "date"),
     "chemo_duration_weeks": Quantity("duration of chemotherapy", "weeks"),
     "atezolizumab_duration_months": Quantity("planned duration of atezolizumab", "months"),
-    "idfs_events": Quantity(
-        "invasive disease-free survival events", "count", per_arm=True, at_most="n_randomized"
-    ),
+    "idfs_events": Quantity("invasive disease-free survival events", "count", per_arm=True, at_most="n_randomized"),
     "idfs_events_pct": Quantity("patients with an invasive disease-free survival event", "percent", per_arm=True),
     "median_followup_months": Quantity("median follow-up", "months", per_arm=True),
     "median_followup_overall_months": Quantity("median follow-up, both arms", "months"),
@@ -206,6 +222,10 @@ UNITS: dict[str, _Range | None] = {
 _SUFFIX = {"percent": "%", "years": " years", "months": " months", "weeks": " weeks", "mg": " mg", "mg/m2": " mg/m²"}
 
 
+#: How :class:`Estimate` names its source in messages (it does not keep the path it was read from).
+_TABLE = "the table of published numbers"
+
+
 @dataclass(frozen=True)
 class Estimate:
     """One published number with its uncertainty and provenance.
@@ -245,14 +265,21 @@ class Estimate:
     def number(self) -> float:
         """The value as a float; a DataError for a date."""
         if isinstance(self.value, date):
-            raise DataError(f"{self._label()}: value {self.value.isoformat()} is a date, not a number; use .when")
+            checks.fail(
+                _TABLE, f"{self.value.isoformat()} is a date, not a number; use .when", row=self._label(), field="value"
+            )
         return self.value
 
     @property
     def when(self) -> date:
         """The value as a date; a DataError for a number."""
         if not isinstance(self.value, date):
-            raise DataError(f"{self._label()}: value {self.value:g} is a number ({self.unit}), not a date; use .number")
+            checks.fail(
+                _TABLE,
+                f"{self.value:g} is a number ({self.unit}), not a date; use .number",
+                row=self._label(),
+                field="value",
+            )
         return self.value
 
     def citation(self) -> str:
@@ -468,6 +495,11 @@ def provenance(
     return pd.DataFrame(rows)
 
 
+def _label(key: str, arm: str) -> str:
+    """How a row of the table is named in messages: ``key/arm``, or ``key`` for a whole-trial number."""
+    return f"{key}/{arm}" if arm else key or "?"
+
+
 def _joined(texts: Iterable[str]) -> str:
     """The distinct texts in order of appearance, joined (one text when the arms agree)."""
     return "; ".join(dict.fromkeys(texts))
@@ -520,7 +552,7 @@ def _check_header(table: Path, header: Sequence[str]) -> None:
     unexpected = [column for column in header if column not in COLUMNS]
     wrong = [f"missing column {name!r}" for name in missing] + [f"unexpected column {name!r}" for name in unexpected]
     if wrong:
-        raise DataError(f"{table}, line 1 (header): {'; '.join(wrong)}; the columns are {', '.join(COLUMNS)}")
+        checks.fail(str(table), f"{'; '.join(wrong)}; the columns are {', '.join(COLUMNS)}", row="header (line 1)")
 
 
 class _Checker:
@@ -544,9 +576,11 @@ class _Checker:
         for line, raw in rows:
             extra = raw.pop(None, None)
             if extra:
-                self.problems.append(
-                    f"{self.table}, line {line}: {len(extra)} more field(s) than the header has columns; "
-                    'put a field that contains a comma in double quotes'
+                self._problem(
+                    line,
+                    _label(str(raw.get("key") or ""), str(raw.get("arm") or "")),
+                    None,
+                    f"{len(extra)} more field(s) than the header has columns; put a field that contains a comma in double quotes",
                 )
             cleaned.append((line, {str(name): str(text or "").strip() for name, text in raw.items()}))
         written = {(row["key"], row["arm"] or None) for _, row in cleaned}
@@ -566,13 +600,13 @@ class _Checker:
             raise DataError(f"{self.table}: {count} in the table of published numbers:\n" + "\n".join(self.problems))
         return tuple(estimate for _, estimate in parsed.values())
 
-    def _problem(self, line: int, label: str, field: str, what: str) -> None:
-        self.problems.append(f"{self.table}, line {line} (row {label}), field {field}: {what}")
+    def _problem(self, line: int, label: str, field: str | None, what: str) -> None:
+        self.problems.append(f"{checks.place(str(self.table), row=f'{label} (line {line})', field=field)}: {what}")
 
     def _row(self, line: int, row: dict[str, str]) -> Estimate | None:
         """The row as an Estimate, or None after recording why it cannot be one."""
         key, arm = row["key"], row["arm"]
-        label = f"{key}/{arm}" if arm else key or "?"
+        label = _label(key, arm)
         before = len(self.problems)
 
         def problem(field: str, what: str) -> None:

@@ -1,43 +1,44 @@
-"""Pseudo-individual patient data from what a trial published.
+"""Pseudo-individual patient data from what a trial published, and the command that makes them.
 
-Two routes, for two kinds of publication:
+Two routes, for two kinds of publication, each in its own module:
 
-* :func:`guyot` — the algorithm of Guyot et al. (2012) for one arm of a
-  published Kaplan–Meier figure: the digitised curve plus the numbers at risk
-  under it (or only the arm size and its number of events).
-* :func:`from_aggregates` — for a trial that printed no curve coordinates and
-  no numbers at risk, only aggregates (patients, events, follow-up, patients
-  still at risk at one time, the hazard ratio). ALEXANDRA/IMpassion030 is such
-  a trial: :func:`alexandra_pseudo_ipd` builds its pseudo-data from
-  :mod:`alexandra.published`.
+* :func:`guyot` (:mod:`alexandra.guyot`) — the algorithm of Guyot et al.
+  (2012) for one arm of a published Kaplan–Meier figure: the digitised curve
+  plus the numbers at risk under it (or only the arm size and its number of
+  events), cleaned first by :mod:`alexandra.digitised`;
+* :func:`from_aggregates` (:mod:`alexandra.aggregates`) — for a trial that
+  printed no curve, only aggregates; :func:`alexandra_pseudo_ipd` builds
+  ALEXANDRA's pseudo-data from :mod:`alexandra.published`.
 
 Both return data that *reproduce* what was published; neither recovers the
-real patients. :mod:`alexandra.simulate` makes trials whose truth is known,
-on which ``scripts/accuracy_study.py`` measures how close each route gets.
+real patients. This module gathers the public names and is the command
+``python -m alexandra.reconstruct`` (see :func:`main`), which rebuilds a
+reader's own trial from CSV files.
 
->>> curve_time = [0, 2, 4, 6, 8, 10]
->>> curve_survival = [1, 0.9, 0.8, 0.7, 0.6, 0.5]
->>> patients = guyot(curve_time, curve_survival, risk_time=[0, 5], n_risk=[100, 68])
+>>> patients = guyot([0, 2, 4, 6, 8, 10], [1, 0.9, 0.8, 0.7, 0.6, 0.5], risk_time=[0, 5], n_risk=[100, 68])
 >>> len(patients), int(patients.event.sum())
 (100, 41)
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
 import pandas as pd
-from scipy import optimize, special
 
-from alexandra import survival
+from alexandra.aggregates import (
+    ALEXANDRA_ASSUMPTIONS,
+    EVENT_DISTRIBUTIONS,
+    SIMULATED_STRATA,
+    PseudoIPD,
+    alexandra_pseudo_ipd,
+    from_aggregates,
+)
 from alexandra.errors import DataError
-from alexandra.published import months_between
-from alexandra.survival import FollowUp
+from alexandra.guyot import guyot
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "ALEXANDRA_ASSUMPTIONS",
@@ -47,1199 +48,187 @@ __all__ = [
     "alexandra_pseudo_ipd",
     "from_aggregates",
     "guyot",
+    "km_figure",
+    "main",
+    "median_time",
 ]
 
-_SURVIVAL_SLACK = 0.02
-"""Digitisers overshoot a little: survival within this of [0, 1] is clipped, beyond it is an error."""
 
-_SWAPPED_ROWS_SLACK = 0.05
-"""A first guess of censored patients below minus this share of the patients at risk means the
-table cannot belong to the curve (for example the other arm's row); smaller negatives are read error."""
+# -- the command ---------------------------------------------------------------------------------
 
-_MAX_ADJUSTMENTS = 10_000
-"""Safety net for the censoring adjustment loops, which converge in a handful of steps in practice."""
+_HELP = """\
+Rebuild patient-level data from the Kaplan–Meier figure of a published trial (Guyot et al., 2012).
+
+For each arm give two CSV files, made by reading the figure with a digitiser:
+  CURVE.csv  columns `time` and `survival`: points clicked along the arm's curve, in any order;
+             survival as a proportion (0-1) or a percentage (0-100). Small reading errors
+             (a time just below 0, survival just above 1 or 100, a curve that rises a little,
+             points clicked twice) are cleaned, and every change is printed.
+  RISK.csv   columns `time` and `n_risk`: the numbers at risk printed under the figure, starting
+             with the arm size at time 0. Only the arm size (one row) works too, but less well.
+Times are in the figure's unit (months, say). The output has one row per rebuilt patient
+(`arm`, `time`, `event`: 1 event, 0 censored): reconstructed data, not the trial's patients.
+With two arms, the hazard ratio of the second arm against the first is printed."""
 
 
-def guyot(
-    km_time: npt.ArrayLike,
-    km_surv: npt.ArrayLike,
-    risk_time: npt.ArrayLike,
-    n_risk: npt.ArrayLike,
-    total_events: int | None = None,
-) -> pd.DataFrame:
-    """Reconstruct one arm's patients from its Kaplan–Meier curve (Guyot et al., 2012).
+def main(argv: list[str] | None = None) -> int:
+    """``python -m alexandra.reconstruct``: rebuild a trial from CSV files (``--help`` explains them).
 
-    The algorithm walks along the digitised curve one interval of the
-    numbers-at-risk table at a time. In each interval it guesses how many
-    patients were censored, spreads them evenly over the interval, derives the
-    number of events at each curve point from the drop in survival, and
-    corrects the number censored until the patients left at the start of the
-    next interval match the published number at risk. Beyond the last row of
-    the table, censoring continues at the average rate of the earlier
-    intervals, or, when ``total_events`` is given, at the rate that makes the
-    events add up to it. With a one-row table (only the arm size) and
-    ``total_events``, this is the paper's "total events only" case.
-
-    Departures from the published R code, all deterministic:
-
-    * censored patients get the evenly spread times the algorithm assumes, not
-      the mid-point of the curve step they fall in, and an interval's
-      censorings are spread up to the next time of the table (the R code
-      spreads them up to the next curve point, which may lie after it): the
-      rebuilt numbers at risk then match the table;
-    * a negative number of events at a point (the rounded curve dipping below
-      the digitised one) is set to 0;
-    * the first guess of censored patients in an interval is never negative
-      (as in the Stata command ``ipdfc``); a guess far below zero is an error;
-    * rows of the table after the end of the curve, and rows whose interval
-      holds no curve point, are dropped: they carry no information about
-      the curve.
-
-    Parameters
-    ----------
-    km_time, km_surv
-        The digitised points of the curve, in any order: time and survival as
-        a proportion (0–1). Cleaning: sorted by time, survival forced to be
-        non-increasing, values within 0.02 of [0, 1] clipped, and (0, 1)
-        added when missing.
-    risk_time, n_risk
-        The numbers-at-risk table: ``risk_time[0]`` must be 0 and
-        ``n_risk[0]`` the arm size; times increasing, numbers not increasing.
-    total_events
-        The arm's number of events, when published.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per patient, sorted by time: ``time`` (float, the curve's unit)
-        and ``event`` (1 = event, 0 = censored).
-
-    Raises
-    ------
-    DataError
-        For mismatched lengths, missing or non-finite values, negative times,
-        survival outside [0, 1] (percentages?), a table that does not start at
-        time 0, increasing numbers at risk, an empty arm, ``total_events``
-        outside 0..arm size, or a table that cannot belong to the curve.
-
-    Examples
-    --------
-    An arm of 10 patients whose curve drops by a tenth at months 1 to 5, with
-    4 patients at risk at month 5. The curve alone would leave 5 at month 5:
-    the algorithm censors 2 patients, spread evenly before month 5, and the
-    four patients left at the end of the curve are censored there:
-
-    >>> time = [0, 1, 2, 3, 4, 5]
-    >>> survival = [1.0, 0.9, 0.8, 0.7, 0.6, 0.5]
-    >>> patients = guyot(time, survival, risk_time=[0, 5], n_risk=[10, 4])
-    >>> patients.time.round(2).tolist()
-    [1.0, 1.67, 2.0, 3.0, 3.33, 4.0, 5.0, 5.0, 5.0, 5.0]
-    >>> patients.event.tolist()
-    [1, 0, 1, 1, 0, 1, 0, 0, 0, 0]
-
-    Without the table, only the arm size and its events:
-
-    >>> guyot(time, survival, risk_time=[0], n_risk=[10], total_events=5).event.sum()
-    np.int64(5)
+    Returns the exit status: 0, or 2 with a one-line message for bad input.
     """
-    curve_time, curve_survival = _clean_curve(km_time, km_surv)
-    table_time, table_n = _checked_risk_table(risk_time, n_risk)
-    events_total = _checked_total_events(total_events, int(table_n[0]))
-    table_time, table_n = _table_within_curve(table_time, table_n, curve_time)
-    walk = _GuyotWalk(curve_time, curve_survival, table_time, table_n)
-    walk.run(events_total)
-    return walk.patients()
+    import argparse
+    import sys
 
+    from alexandra.digitised import read_curve_csv, read_risk_csv
 
-class _GuyotWalk:
-    """The state of the algorithm along one arm's curve.
-
-    ``lower[i]``/``upper[i]`` are the first and last curve points of interval
-    ``i`` (from ``table_time[i]`` up to, not including, ``table_time[i + 1]``).
-    """
-
-    def __init__(
-        self,
-        curve_time: npt.NDArray[np.float64],
-        curve_survival: npt.NDArray[np.float64],
-        table_time: npt.NDArray[np.float64],
-        table_n: npt.NDArray[np.int64],
-    ) -> None:
-        self.time = curve_time
-        self.survival = curve_survival
-        self.table_time = table_time
-        self.table_n = table_n.copy()
-        n_points = len(curve_time)
-        self.lower = np.searchsorted(curve_time, table_time, side="left")
-        self.upper = np.append(self.lower[1:] - 1, n_points - 1)
-        self.events = np.zeros(n_points, dtype=np.int64)
-        self.censored = np.zeros(n_points, dtype=np.int64)
-        # Per interval: how many were spread over it by the last pass.
-        self.n_censored = np.zeros(len(table_time), dtype=np.int64)
-        self.remaining = 0
-        # The rebuilt Kaplan–Meier estimate where an interval starts, and after the latest walk.
-        self.km_at_interval_start = 1.0
-        self._km_after_walk = 1.0
-
-    # -- the pieces of one pass over an interval -------------------------------------------
-
-    def _spread_times(
-        self, interval: int, n_censored: int, is_last: bool
-    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-        """Times of ``n_censored`` patients spread evenly over the interval, and the curve step of each.
-
-        Earlier intervals spread up to the next time of the table; the last
-        interval up to its own last point (after which everyone left is
-        censored at the end of the curve).
-        """
-        lo, hi = self.lower[interval], self.upper[interval]
-        start = self.time[lo]
-        end = self.time[hi] if is_last else self.table_time[interval + 1]
-        last_step = hi - 1 if is_last else hi
-        if n_censored <= 0 or last_step < lo:
-            return np.empty(0), np.empty(0, dtype=np.int64)
-        times = start + np.arange(1, n_censored + 1) * (end - start) / (n_censored + 1)
-        # Step k runs from curve point k up to, not including, point k + 1.
-        steps = np.searchsorted(self.time[lo : last_step + 1], times, side="right") - 1 + lo
-        return times, steps
-
-    def _spread(self, interval: int, n_censored: int, is_last: bool) -> None:
-        """Censor ``n_censored`` patients in the interval, counted per curve step."""
-        lo, hi = self.lower[interval], self.upper[interval]
-        _, steps = self._spread_times(interval, n_censored, is_last)
-        self.n_censored[interval] = len(steps)
-        self.censored[lo : hi + 1] = np.bincount(steps - lo, minlength=hi - lo + 1)
-
-    def _walk(self, interval: int, n_at_start: int) -> int:
-        """Events at each point of the interval from the drops in survival; patients left after it."""
-        lo, hi = self.lower[interval], self.upper[interval]
-        at_risk = n_at_start
-        km = self.km_at_interval_start
-        for point in range(lo, hi + 1):
-            if point == 0 or at_risk <= 0 or km <= 0:
-                events = 0
-            else:
-                events = int(np.clip(np.rint(at_risk * (1.0 - self.survival[point] / km)), 0, at_risk))
-            if events:
-                km *= 1.0 - events / at_risk
-            self.events[point] = events
-            left = at_risk - events - self.censored[point]
-            if left < 0:  # cannot censor more patients than are left
-                self.censored[point] = at_risk - events
-                left = 0
-            at_risk = left
-        self._km_after_walk = km
-        return at_risk
-
-    def _adjust(
-        self, interval: int, n_at_start: int, first_guess: int, is_last: bool, mismatch: Callable[[int], int]
-    ) -> int:
-        """Change the number censored in the interval until ``mismatch`` (patients too many) is 0.
-
-        Stops early when no censoring is left to remove, or when the
-        correction starts cycling (rounding can make it hop between two values).
-        """
-        n_censored = max(0, first_guess)
-        seen: set[int] = set()
-        for _ in range(_MAX_ADJUSTMENTS):
-            self._spread(interval, n_censored, is_last)
-            left = self._walk(interval, n_at_start)
-            excess = mismatch(left)
-            seen.add(n_censored)
-            if excess == 0 or (excess < 0 and n_censored == 0):
-                break
-            proposal = max(0, n_censored + excess)
-            if proposal in seen:
-                break
-            n_censored = proposal
-        return left
-
-    # -- the whole arm ---------------------------------------------------------------------
-
-    def run(self, total_events: int | None) -> None:
-        n_intervals = len(self.table_n)
-        at_risk = int(self.table_n[0])
-        for interval in range(n_intervals - 1):
-            lo, next_lo = self.lower[interval], self.lower[interval + 1]
-            expected = self.table_n[interval] * self.survival[next_lo] / max(self.survival[lo], 1e-12)
-            first_guess = int(np.rint(expected - self.table_n[interval + 1]))
-            if first_guess < -max(3.0, _SWAPPED_ROWS_SLACK * self.table_n[interval]):
-                raise DataError(
-                    f"guyot(n_risk): rows {interval} and {interval + 1} ({self.table_n[interval]} then "
-                    f"{self.table_n[interval + 1]} at risk) need {-first_guess} fewer events than the curve shows "
-                    "between them: the numbers at risk do not belong to this curve (the other arm's row?)"
-                )
-            target = int(self.table_n[interval + 1])
-            at_risk = self._adjust(interval, at_risk, first_guess, False, lambda left, target=target: left - target)
-            self.km_at_interval_start = self._km_after_walk
-        last = n_intervals - 1
-        self._last_interval(last, at_risk, total_events)
-
-    def _last_interval(self, last: int, at_risk: int, total_events: int | None) -> None:
-        lo, hi = self.lower[last], self.upper[last]
-        # Beyond the table: censoring at the average rate per unit time of the earlier intervals,
-        # which together span the table from 0 to its last time.
-        first_guess = 0
-        if last > 0:
-            rate = self.n_censored[:last].sum() / self.table_time[last]
-            first_guess = int(min(np.rint(rate * (self.time[hi] - self.time[lo])), at_risk))
-        if total_events is None:
-            self.remaining = self._adjust(last, at_risk, first_guess, True, lambda left: 0)
-            return
-        events_before = int(self.events[:lo].sum())
-        if last > 0 and events_before >= total_events:
-            # The earlier intervals already hold all the events: nobody has one in the last interval.
-            self._spread(last, 0, True)
-            self.events[lo : hi + 1] = 0
-            self.remaining = at_risk
-            return
-
-        def too_few_censored(left: int) -> int:
-            return int(self.events[: hi + 1].sum()) - total_events
-
-        self.remaining = self._adjust(last, at_risk, first_guess, True, too_few_censored)
-
-    def patients(self) -> pd.DataFrame:
-        """One row per patient: events at their curve point, censorings at their spread times."""
-        event_times = np.repeat(self.time, self.events)
-        censor_times = [self._censor_times(interval) for interval in range(len(self.table_n))]
-        leftover = np.full(self.remaining, self.time[-1])
-        times = np.concatenate([event_times, *censor_times, leftover])
-        events = np.concatenate(
-            [np.ones(len(event_times), dtype=np.int64), np.zeros(len(times) - len(event_times), dtype=np.int64)]
-        )
-        order = np.argsort(times, kind="stable")
-        return pd.DataFrame({"time": times[order], "event": events[order]})
-
-    def _censor_times(self, interval: int) -> npt.NDArray[np.float64]:
-        lo, hi = self.lower[interval], self.upper[interval]
-        times, steps = self._spread_times(interval, int(self.n_censored[interval]), interval == len(self.table_n) - 1)
-        # Each step keeps the first of its spread times that it still holds (fewer when the walk
-        # had to cancel censorings because nobody was left to censor).
-        rank = np.arange(len(steps)) - np.searchsorted(steps, steps, side="left")
-        return times[rank < self.censored[lo : hi + 1][steps - lo]]
-
-
-# -- input checks ------------------------------------------------------------------------------
-
-
-def _as_float_array(values: npt.ArrayLike, name: str) -> npt.NDArray[np.float64]:
+    parser = argparse.ArgumentParser(
+        prog="python -m alexandra.reconstruct", description=_HELP, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--arm",
+        nargs=3,
+        action="append",
+        required=True,
+        metavar=("NAME", "CURVE.csv", "RISK.csv"),
+        help="an arm: its name, its digitised curve, its numbers at risk (repeat for each arm; "
+        "the first is the reference of the hazard ratio)",
+    )
+    parser.add_argument(
+        "--total-events",
+        action="append",
+        default=[],
+        metavar="NAME=N",
+        help="the arm's total number of events, when the paper gives it (repeat per arm)",
+    )
+    parser.add_argument("--out", required=True, help="CSV file to write: one row per patient (arm, time, event)")
+    parser.add_argument("--figure", help="PNG file for a journal-style Kaplan–Meier figure labelled 'Reconstructed'")
+    arguments = parser.parse_args(argv)
     try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise DataError(f"guyot({name}): values must be numbers") from None
-    if array.ndim != 1:
-        raise DataError(f"guyot({name}): expected a one-dimensional sequence, got shape {array.shape}")
-    bad = np.flatnonzero(~np.isfinite(array))
-    if bad.size:
-        raise DataError(f"guyot({name}): row {bad[0]} is {array[bad[0]]}; every value must be a finite number")
-    return array
+        totals = _parse_totals(arguments.total_events, [name for name, _, _ in arguments.arm])
+        arms, curve_end = [], 0.0
+        for name, curve_path, risk_path in arguments.arm:
+            curve, table = read_curve_csv(curve_path), read_risk_csv(risk_path)
+            curve_end = max(curve_end, float(curve.time.max()))
+            try:
+                patients = guyot(curve.time, curve.survival, table.time, table.n_risk, totals.get(name), warn=False)
+            except DataError as error:
+                raise DataError(f"arm {name!r} ({curve_path}, {risk_path}): {error}") from None
+            _print_arm(name, patients)
+            arms.append(patients.assign(arm=name)[["arm", "time", "event"]])
+        data = pd.concat(arms, ignore_index=True)
+        if len(arms) == 2:
+            _print_comparison(data, [name for name, _, _ in arguments.arm])
+        data.to_csv(arguments.out, index=False)
+        print(f"wrote {len(data)} patients to {arguments.out}")
+        if arguments.figure:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+
+            figure = km_figure(data, [name for name, _, _ in arguments.arm], curve_end)
+            figure.savefig(arguments.figure)
+            plt.close(figure)
+            print(f"wrote the figure to {arguments.figure}")
+    except (DataError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
 
 
-def _paired_arrays(
-    times: npt.ArrayLike, values: npt.ArrayLike, names: tuple[str, str], what: str
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Two checked columns of numbers that must have one value per time."""
-    first, second = _as_float_array(times, names[0]), _as_float_array(values, names[1])
-    if len(first) != len(second):
-        raise DataError(f"guyot({names[0]}, {names[1]}): {len(first)} times but {len(second)} {what}")
-    return first, second
+def _parse_totals(given: list[str], names: list[str]) -> dict[str, int]:
+    totals = {}
+    for item in given:
+        name, _, number = item.partition("=")
+        if name not in names:
+            raise DataError(f"--total-events {item}: {name!r} is not one of the arms {names}")
+        if not number.strip().isdigit():
+            raise DataError(f"--total-events {item}: {number!r} is not a whole number of events")
+        totals[name] = int(number)
+    return totals
 
 
-def _clean_curve(
-    km_time: npt.ArrayLike, km_surv: npt.ArrayLike
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    time, survival = _paired_arrays(km_time, km_surv, ("km_time", "km_surv"), "survival values")
-    if len(time) == 0:
-        raise DataError("guyot(km_time): the curve has no points")
-    negative = np.flatnonzero(time < 0)
-    if negative.size:
-        raise DataError(f"guyot(km_time): row {negative[0]} is {time[negative[0]]:g}; times cannot be negative")
-    outside = np.flatnonzero((survival < -_SURVIVAL_SLACK) | (survival > 1 + _SURVIVAL_SLACK))
-    if outside.size:
-        row = outside[0]
-        raise DataError(
-            f"guyot(km_surv): row {row} is {survival[row]:g}, outside [0, 1]; give survival as a proportion "
-            "(divide percentages by 100)"
-        )
-    order = np.argsort(time, kind="stable")
-    time = time[order]
-    # A digitised curve wobbles: survival may never rise, so each point is capped by the ones before it.
-    survival = np.minimum.accumulate(np.clip(survival[order], 0.0, 1.0))
-    if not (time[0] == 0 and survival[0] == 1):
-        time = np.insert(time, 0, 0.0)
-        survival = np.insert(survival, 0, 1.0)
-    return time, survival
+def median_time(patients: pd.DataFrame) -> float:
+    """The Kaplan–Meier median of rebuilt patients (``time``, ``event``): NaN when not reached.
 
-
-def _checked_risk_table(
-    risk_time: npt.ArrayLike, n_risk: npt.ArrayLike
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-    times, numbers = _paired_arrays(risk_time, n_risk, ("risk_time", "n_risk"), "numbers at risk")
-    if len(times) == 0:
-        raise DataError("guyot(n_risk): the table is empty; give at least n_risk=[arm size] at risk_time=[0]")
-    if times[0] != 0:
-        raise DataError(f"guyot(risk_time): row 0 is {times[0]:g}; the table must start at time 0 with the arm size")
-    not_whole = np.flatnonzero((numbers != np.round(numbers)) | (numbers < 0))
-    if not_whole.size:
-        row = not_whole[0]
-        raise DataError(f"guyot(n_risk): row {row} is {numbers[row]:g}; numbers at risk are whole numbers, 0 or more")
-    if numbers[0] == 0:
-        raise DataError("guyot(n_risk): row 0 is 0; the arm has no patients")
-    not_later = np.flatnonzero(np.diff(times) <= 0)
-    if not_later.size:
-        row = not_later[0] + 1
-        raise DataError(
-            f"guyot(risk_time): row {row} ({times[row]:g}) is not later than row {row - 1} ({times[row - 1]:g})"
-        )
-    rising = np.flatnonzero(np.diff(numbers) > 0)
-    if rising.size:
-        row = rising[0] + 1
-        raise DataError(
-            f"guyot(n_risk): row {row} ({numbers[row]:g}) is more than row {row - 1} ({numbers[row - 1]:g}); "
-            "the number at risk cannot increase"
-        )
-    return times, numbers.astype(np.int64)
-
-
-def _checked_total_events(total_events: int | None, arm_size: int) -> int | None:
-    if total_events is None:
-        return None
-    if isinstance(total_events, bool) or not float(total_events).is_integer() or not 0 <= total_events <= arm_size:
-        raise DataError(
-            f"guyot(total_events): {total_events!r} must be a whole number from 0 to the arm size {arm_size}"
-        )
-    return int(total_events)
-
-
-def _table_within_curve(
-    table_time: npt.NDArray[np.float64], table_n: npt.NDArray[np.int64], curve_time: npt.NDArray[np.float64]
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-    """Drop table rows after the curve ends and rows whose interval holds no curve point."""
-    keep = table_time <= curve_time[-1]
-    table_time, table_n = table_time[keep], table_n[keep]
-    lower = np.searchsorted(curve_time, table_time, side="left")
-    # Row i is useful when some curve point lies in [table_time[i], table_time[i + 1]).
-    has_point = np.append(lower[:-1] < lower[1:], True)
-    has_point[0] = True
-    return table_time[has_point], table_n[has_point]
-
-
-# =============================================================================================
-# Pseudo-data from aggregates
-# =============================================================================================
-
-SIMULATED_STRATA: dict[str, dict[str, float]] = {
-    "stratum_surgery": {"breast-conserving": 0.55, "mastectomy": 0.45},
-    "stratum_nodes": {"0": 0.50, "1-3": 0.35, ">=4": 0.15},
-    "stratum_pdl1": {"IC 0": 0.55, "IC >=1%": 0.45},
-}
-"""Assumed shares of the randomisation strata, used only to *simulate* stratum columns.
-
-These are not published: the ALEXANDRA paper names its strata (surgery, nodal
-status, PD-L1) but gives no counts. The shares are round, plausible numbers so
-that a chapter can show how a stratified analysis is run; the simulated strata
-are independent of outcome, so they carry no information about the trial.
-"""
-
-EVENT_DISTRIBUTIONS = ("exponential", "weibull")
-"""Event-time models :func:`from_aggregates` can use."""
-
-_GRID_POINTS = 1201
-"""Time grid of the expected-value calibration (about 0.05 months for a 5-year trial)."""
-
-
-@dataclass(frozen=True)
-class PseudoIPD:
-    """Pseudo-individual patient data built from published aggregates.
-
-    Attributes
-    ----------
-    data
-        One row per patient: ``time`` (months from randomisation), ``event``
-        (1 event, 0 censored), ``arm``; with ``with_strata=True`` also
-        ``stratum_surgery``, ``stratum_nodes`` and ``stratum_pdl1``, which are
-        SIMULATED from :data:`SIMULATED_STRATA` (assumed shares, independent
-        of outcome), never published values.
-    constraints
-        One row per published number the data were built to meet: ``constraint``,
-        ``target``, ``achieved`` (computed on ``data``), ``difference``
-        (achieved − target) and ``role``: ``"forced exactly"`` (events),
-        ``"forced"`` (the hazard ratio, when given), ``"calibrated"``
-        (follow-up, numbers at risk, landmark survival) or ``"checked"``
-        (interval and P value: not used to build the data).
-    parameters
-        The model behind the data: ``parameter``, ``value``, ``unit`` and ``how``
-        it was set: ``"given"``, ``"fitted"``, ``"forced (hazard ratio)"`` (the
-        difference in dropout between the arms), ``"set for exact events"``
-        (event rates) or ``"result"`` (the model's hazard ratio once the rates
-        are set).
-    simulated_columns
-        Columns of ``data`` that are pure simulation (the strata), for labels.
-    seed
-        The seed that fixes the data.
+    >>> median_time(pd.DataFrame({"time": [1.0, 2.0, 3.0, 4.0], "event": [1, 1, 0, 1]}))
+    2.0
     """
+    from alexandra import survival
 
-    data: pd.DataFrame
-    constraints: pd.DataFrame
-    parameters: pd.DataFrame
-    simulated_columns: tuple[str, ...]
-    seed: int
+    curve = survival.kaplan_meier(patients.time, patients.event)
+    below = curve.time[curve.survival <= 0.5]
+    return float(below.iloc[0]) if len(below) else float("nan")
 
 
-@dataclass(frozen=True)
-class _Targets:
-    """The checked aggregates; ``arms`` is (reference, treatment)."""
+def _print_arm(name: str, patients: pd.DataFrame) -> None:
+    median = median_time(patients)
+    shown = "not reached" if median != median else f"{median:.3g}"
+    print(f"{name}: {len(patients)} patients, {int(patients.event.sum())} events, median {shown}")
+    for change in patients.attrs.get("changes", ()):
+        print(f"  changed: {change}")
 
-    arms: tuple[str, str]
-    n: dict[str, int]
-    events: dict[str, int]
-    followup: dict[str, tuple[float, float, float]]  # median, q1, q3
-    enrolment: float
-    cut: float
-    at_risk: tuple[float, int] | None
-    hazard_ratio: float | None
-    landmark: dict[str, tuple[float, float]]
 
+def _print_comparison(data: pd.DataFrame, names: list[str]) -> None:
+    from alexandra import survival
 
-@dataclass(frozen=True)
-class _Model:
-    """Entry ~ Beta(a, b) over enrolment; dropout ~ Exp(rate); cumulative hazard rate · t^shape."""
-
-    accrual_a: float
-    accrual_b: float
-    dropout: dict[str, float]
-    rate: dict[str, float]
-    shape: float
-
-
-def from_aggregates(
-    n: Mapping[str, int],
-    events: Mapping[str, int],
-    followup: Mapping[str, Sequence[float] | FollowUp],
-    *,
-    enrolment_months: float,
-    data_cut_months: float,
-    at_risk: tuple[float, int] | None = None,
-    hazard_ratio: float | None = None,
-    reference: str | None = None,
-    hazard_ratio_ci: tuple[float, float] | None = None,
-    logrank_p: float | None = None,
-    landmark_survival: Mapping[str, tuple[float, float]] | None = None,
-    accrual_shape: tuple[float, float] | None = None,
-    event_distribution: str = "exponential",
-    weibull_shape: float | None = None,
-    dropout_rate: float | None = None,
-    seed: int = 2025,
-    with_strata: bool = False,
-) -> PseudoIPD:
-    """Pseudo-individual data for a two-arm trial that published only aggregates.
-
-    **The model.** Each patient enters at a calendar time drawn from a Beta(a, b)
-    shape stretched over the enrolment window (a = b = 1 is uniform accrual;
-    a > 1 a slow start; b > 1 a slow end) and is followed until the data cut
-    unless they drop out first (exponential dropout: losses to follow-up and
-    the lag between a last visit and the data cut). Event times have the
-    cumulative hazard ``rate · t ** shape`` in each arm (exponential:
-    shape 1; Weibull otherwise), so that the hazards are proportional.
-
-    Why a Beta shape: ALEXANDRA's follow-up (median 32, quartiles 22 and 41
-    months, 165 still at risk at 48) cannot come from uniform accrual (that
-    gives a median near 35, an upper quartile near 48 and about 400 at risk at
-    48 months), nor from a one-parameter "slow start" power shape, which misses
-    the quartiles by 1–3 months; a Beta shape with dropout meets all of them.
-
-    **Calibration, in two passes, both deterministic.** First, the free
-    parameters (accrual shape, dropout rate, event rates, and the Weibull shape
-    when it is fitted to landmark survival) are fitted by least squares to the
-    aggregates the model *expects*: events per arm, reverse Kaplan–Meier
-    follow-up quartiles per arm, patients at risk at ``at_risk[0]`` months
-    (both arms) and landmark survival, each scaled by the error we accept
-    (0.25 events, 0.5 months, 3% of the number at risk, 1 percentage point).
-    Then patients are drawn (see below) and the same parameters, except the
-    event rates, are refitted on the *drawn* patients, with the same random
-    numbers throughout (common random numbers), so that the data themselves,
-    not only the model, meet the targets.
-
-    **The draw.** Entry, dropout and event times use Latin hypercube uniforms
-    (one stratum per patient, randomly paired) from ``seed``, so that each arm
-    follows the model closely. Each arm's event rate is then reset, on the
-    drawn patients, to a value at which exactly the published number of
-    patients have their event before they are censored: the events per arm are
-    exact by construction, not by editing patients.
-
-    **The hazard ratio is forced, not discovered.** When ``hazard_ratio`` is
-    given, the treatment arm's event rate is tied to the reference arm's by it
-    in the model, and one arm gets extra dropout on top of the shared rate
-    (the parameter ``dropout_difference``, treatment minus reference): with
-    both event counts fixed, the hazard ratio can only move through the time
-    at risk, and the published follow-up per arm allows a small difference.
-    After the refit, that difference is tuned by bisection on the drawn
-    patients until their (unstratified) Cox hazard ratio equals
-    ``hazard_ratio``. Without ``hazard_ratio``, both arms share one dropout
-    rate and the hazard ratio follows from the event counts and follow-up.
-
-    Parameters
-    ----------
-    n, events
-        Patients randomised and events, per arm (the same two arm names).
-    followup
-        Per arm: median follow-up and its quartiles by reverse Kaplan–Meier,
-        in months, as ``(median, q1, q3)`` or a :class:`~alexandra.survival.FollowUp`.
-    enrolment_months
-        Length of the enrolment window.
-    data_cut_months
-        Time from the start of enrolment to the data cut (after the window ends).
-    at_risk
-        ``(months, patients)``: patients of both arms still at risk then.
-    hazard_ratio
-        Hazard ratio of the other arm versus ``reference``, to be forced.
-    reference
-        The reference (control) arm; default: the first arm of ``n``.
-    hazard_ratio_ci, logrank_p
-        Published interval and P value: compared with the data in
-        ``constraints`` (role ``"checked"``), never used to build them.
-    landmark_survival
-        Per arm, ``(months, survival)`` of the event-free curve (optional).
-    accrual_shape
-        ``(a, b)`` to fix the accrual shape instead of fitting it.
-    event_distribution, weibull_shape
-        ``"exponential"``, or ``"weibull"`` with ``weibull_shape`` (fitted when
-        None, which needs ``landmark_survival``).
-    dropout_rate
-        The dropout rate per month shared by both arms, to fix it instead of
-        fitting it. With ``hazard_ratio`` one arm still gets the extra dropout
-        that forces it; pass ``hazard_ratio=None`` as well for no dropout at all.
-    seed
-        Seed of the draw: the same inputs and seed give the same data.
-    with_strata
-        Add SIMULATED stratum columns (see :data:`SIMULATED_STRATA`); they are
-        drawn from a separate stream, so the other columns do not change.
-
-    Returns
-    -------
-    PseudoIPD
-
-    Raises
-    ------
-    DataError
-        For inconsistent or impossible aggregates (arm names that differ
-        between arguments, events above the arm size, quartiles out of order,
-        a data cut before the end of enrolment, …) or options.
-
-    Examples
-    --------
-    >>> pseudo = from_aggregates(
-    ...     n={"control": 400, "new": 400},
-    ...     events={"control": 120, "new": 90},
-    ...     followup={"control": (30.0, 22.0, 38.0), "new": (30.5, 22.0, 38.5)},
-    ...     enrolment_months=24,
-    ...     data_cut_months=48,
-    ...     seed=1,
-    ... )
-    >>> pseudo.constraints[["constraint", "target", "achieved"]].round(1)
-                     constraint  target  achieved
-    0           events[control]   120.0     120.0
-    1               events[new]    90.0      90.0
-    2  followup_median[control]    30.0      30.2
-    3      followup_q1[control]    22.0      20.8
-    4      followup_q3[control]    38.0      38.4
-    5      followup_median[new]    30.5      30.4
-    6          followup_q1[new]    22.0      22.7
-    7          followup_q3[new]    38.5      38.1
-    8              hazard_ratio     NaN       0.7
-    """
-    targets = _checked_aggregates(
-        n, events, followup, enrolment_months, data_cut_months, at_risk, hazard_ratio, reference, landmark_survival
-    )
-    shape_fixed = _checked_event_model(event_distribution, weibull_shape, targets)
-    fixed, free = _free_parameters(targets, accrual_shape, dropout_rate, shape_fixed)
-    values = _calibrate(targets, fixed, free)
-    uniforms = _latin_hypercube(targets, seed)
-    # The Cox and Peto log hazard ratios differ a little, by an amount the dropout barely moves:
-    # measure it once, then steer the hazard ratio with the fast Peto estimate.
-    cox_minus_peto = _cox_minus_peto(values, targets, uniforms) if "dropout_difference" in free else None
-    values = _calibrate_on_draw(values, targets, uniforms, free, cox_minus_peto)
-    if cox_minus_peto is not None:
-        values = _force_hazard_ratio(values, targets, uniforms, cox_minus_peto)
-    data, model = _draw(_model(values, targets), targets, uniforms)
-    simulated: tuple[str, ...] = ()
-    if with_strata:
-        data = _with_simulated_strata(data, targets, seed)
-        simulated = tuple(SIMULATED_STRATA)
-    constraints = _constraint_table(data, targets, hazard_ratio_ci, logrank_p)
-    parameters = _parameter_table(model, targets, free, seed)
-    return PseudoIPD(data=data, constraints=constraints, parameters=parameters, simulated_columns=simulated, seed=seed)
-
-
-# -- checks ------------------------------------------------------------------------------------
-
-
-def _number(
-    name: str, value: object, *, low: float = -math.inf, high: float = math.inf, low_open: bool = False
-) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise DataError(f"from_aggregates({name}): {value!r} is not a number") from None
-    if not math.isfinite(number) or number < low or number > high or (low_open and number == low):
-        bound = f"greater than {low:g}" if low_open else f"from {low:g}"
-        raise DataError(f"from_aggregates({name}): {value!r} must be a finite number {bound} up to {high:g}")
-    return number
-
-
-def _whole(name: str, value: object, low: int, high: float) -> int:
-    number = _number(name, value, low=low, high=high)
-    if not number.is_integer() or isinstance(value, bool):
-        raise DataError(f"from_aggregates({name}): {value!r} must be a whole number")
-    return int(number)
-
-
-def _checked_aggregates(
-    n: Mapping[str, int],
-    events: Mapping[str, int],
-    followup: Mapping[str, Sequence[float] | FollowUp],
-    enrolment_months: float,
-    data_cut_months: float,
-    at_risk: tuple[float, int] | None,
-    hazard_ratio: float | None,
-    reference: str | None,
-    landmark_survival: Mapping[str, tuple[float, float]] | None,
-) -> _Targets:
-    arms = list(n)
-    if len(arms) != 2:
-        raise DataError(f"from_aggregates(n): {len(arms)} arms {arms}; exactly two are needed")
-    for name, mapping in (("events", events), ("followup", followup)):
-        if sorted(mapping) != sorted(arms):
-            raise DataError(f"from_aggregates({name}): arms {sorted(mapping)} differ from those of n {sorted(arms)}")
-    reference = arms[0] if reference is None else reference
-    if reference not in arms:
-        raise DataError(f"from_aggregates(reference): {reference!r} is not one of the arms {arms}")
-    ordered = (reference, arms[1] if arms[0] == reference else arms[0])
-    enrolment = _number("enrolment_months", enrolment_months, low=0, low_open=True)
-    cut = _number("data_cut_months", data_cut_months, low=enrolment, low_open=True)
-    sizes = {arm: _whole(f"n[{arm!r}]", n[arm], 1, math.inf) for arm in arms}
-    counts = {arm: _whole(f"events[{arm!r}]", events[arm], 0, sizes[arm]) for arm in arms}
-    quartiles = {}
-    for arm in arms:
-        given = followup[arm]
-        values = (given.median, given.q1, given.q3) if isinstance(given, FollowUp) else tuple(given)
-        if len(values) != 3:
-            raise DataError(f"from_aggregates(followup[{arm!r}]): expected (median, q1, q3), got {given!r}")
-        median, q1, q3 = (_number(f"followup[{arm!r}]", value, low=0, high=cut, low_open=True) for value in values)
-        if not q1 <= median <= q3:
-            raise DataError(
-                f"from_aggregates(followup[{arm!r}]): quartiles out of order: q1 {q1:g}, median {median:g}, q3 {q3:g}"
-            )
-        quartiles[arm] = (median, q1, q3)
-    checked_at_risk = None
-    if at_risk is not None:
-        if len(at_risk) != 2:
-            raise DataError(f"from_aggregates(at_risk): expected (months, patients), got {at_risk!r}")
-        when = _number("at_risk[0] (months)", at_risk[0], low=0, high=cut, low_open=True)
-        checked_at_risk = (when, _whole("at_risk[1] (patients)", at_risk[1], 0, sum(sizes.values())))
-    checked_hr = None if hazard_ratio is None else _number("hazard_ratio", hazard_ratio, low=0, low_open=True)
-    landmark = {}
-    for arm, point in (landmark_survival or {}).items():
-        if arm not in arms:
-            raise DataError(f"from_aggregates(landmark_survival): {arm!r} is not one of the arms {arms}")
-        if len(point) != 2:
-            raise DataError(f"from_aggregates(landmark_survival[{arm!r}]): expected (months, survival), got {point!r}")
-        landmark[arm] = (
-            _number(f"landmark_survival[{arm!r}] months", point[0], low=0, high=cut, low_open=True),
-            _number(f"landmark_survival[{arm!r}] survival", point[1], low=0, high=1, low_open=True),
-        )
-    return _Targets(ordered, sizes, counts, quartiles, enrolment, cut, checked_at_risk, checked_hr, landmark)
-
-
-def _checked_event_model(event_distribution: str, weibull_shape: float | None, targets: _Targets) -> float | None:
-    """The fixed event-time shape, or None when it is to be fitted."""
-    if event_distribution not in EVENT_DISTRIBUTIONS:
-        raise DataError(
-            f"from_aggregates(event_distribution): {event_distribution!r} is not one of "
-            f"{', '.join(map(repr, EVENT_DISTRIBUTIONS))}"
-        )
-    if event_distribution == "exponential":
-        if weibull_shape is not None:
-            raise DataError("from_aggregates(weibull_shape): only used with event_distribution='weibull'")
-        return 1.0
-    if weibull_shape is None:
-        if not targets.landmark:
-            raise DataError(
-                "from_aggregates(weibull_shape): give the Weibull shape, or landmark_survival to fit it; "
-                "event counts alone do not say how the hazard changes over time"
-            )
-        return None
-    return _number("weibull_shape", weibull_shape, low=0, low_open=True)
-
-
-# -- calibration on expected values ------------------------------------------------------------
-
-
-def _free_parameters(
-    targets: _Targets, accrual_shape: tuple[float, float] | None, dropout_rate: float | None, shape: float | None
-) -> tuple[dict[str, float], list[str]]:
-    """Fixed parameter values, and the names of the free ones (fitted on a log scale)."""
-    fixed: dict[str, float] = {}
-    free: list[str] = []
-    if accrual_shape is None:
-        free += ["accrual_a", "accrual_b"]
-    else:
-        fixed["accrual_a"] = _number("accrual_shape[0]", accrual_shape[0], low=0, low_open=True)
-        fixed["accrual_b"] = _number("accrual_shape[1]", accrual_shape[1], low=0, low_open=True)
-    if dropout_rate is None:
-        free.append("dropout")
-    else:
-        fixed["dropout"] = _number("dropout_rate", dropout_rate, low=0)
-    if targets.hazard_ratio is None:
-        fixed["dropout_difference"] = 0.0
-        free += ["rate_reference", "rate_treatment"]
-    else:
-        free += ["dropout_difference", "rate_reference"]
-    if shape is None:
-        free.append("shape")
-    else:
-        fixed["shape"] = shape
-    return fixed, free
-
-
-def _model(values: Mapping[str, float], targets: _Targets) -> _Model:
-    reference, treatment = targets.arms
-    if targets.hazard_ratio is None:
-        rate_treatment = values["rate_treatment"]
-    else:
-        rate_treatment = values["rate_reference"] * targets.hazard_ratio
-    return _Model(
-        accrual_a=values["accrual_a"],
-        accrual_b=values["accrual_b"],
-        dropout=_arm_dropout(values["dropout"], values["dropout_difference"], targets),
-        rate={reference: values["rate_reference"], treatment: rate_treatment},
-        shape=values["shape"],
-    )
-
-
-def _followup_survival(
-    model: _Model, targets: _Targets, arm: str, time: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    """Probability of still being followed at ``time`` (no data cut, no dropout yet)."""
-    latest_entry = np.clip((targets.cut - time) / targets.enrolment, 0.0, 1.0)
-    return special.betainc(model.accrual_a, model.accrual_b, latest_entry) * np.exp(-model.dropout[arm] * time)
-
-
-def _expected_residuals(model: _Model, targets: _Targets, grid: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Model minus target for every aggregate, each divided by the error we are willing to accept."""
-    residuals = []
-    at_risk = 0.0
-    for arm in targets.arms:
-        followed = _followup_survival(model, targets, arm, grid)
-        event_free = np.exp(-model.rate[arm] * grid**model.shape)
-        # Expected events: the chance of an event at t while still followed, summed over t.
-        expected_events = targets.n[arm] * np.sum((followed[:-1] + followed[1:]) / 2 * -np.diff(event_free))
-        residuals.append((expected_events - targets.events[arm]) / 0.25)
-        # Reverse Kaplan–Meier quartiles estimate where the follow-up curve crosses 1/2, 3/4, 1/4.
-        quartiles = np.interp([-0.5, -0.75, -0.25], -followed, grid)
-        residuals.extend((quartiles - np.array(targets.followup[arm])) / 0.5)
-        if targets.at_risk is not None:
-            at_risk += targets.n[arm] * np.interp(targets.at_risk[0], grid, followed * event_free)
-        if arm in targets.landmark:
-            when, survival_target = targets.landmark[arm]
-            residuals.append((math.exp(-model.rate[arm] * when**model.shape) - survival_target) / 0.01)
-    if targets.at_risk is not None:
-        residuals.append((at_risk - targets.at_risk[1]) / _at_risk_scale(targets.at_risk[1]))
-    return np.array(residuals)
-
-
-class _Parameters:
-    """Named model parameters <-> the optimiser's vector (logs, except the dropout difference)."""
-
-    LOWER = {"accrual_a": 0.2, "accrual_b": 0.2, "dropout": 1e-6, "dropout_difference": -0.05, "shape": 0.2}
-    UPPER = {"accrual_a": 20.0, "accrual_b": 20.0, "dropout": 0.5, "dropout_difference": 0.05, "shape": 5.0}
-    RATE_BOUNDS = (1e-8, 10.0)
-
-    def __init__(self, fixed: Mapping[str, float], free: Sequence[str]) -> None:
-        self.fixed = dict(fixed)
-        self.free = list(free)
-
-    def _to_vector(self, table: Mapping[str, float]) -> npt.NDArray[np.float64]:
-        return np.array([table[name] if name == "dropout_difference" else math.log(table[name]) for name in self.free])
-
-    def vector(self, values: Mapping[str, float]) -> npt.NDArray[np.float64]:
-        low, high = self.bounds()
-        return np.clip(self._to_vector(values), low + 1e-9, high - 1e-9)
-
-    def bounds(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        low = {name: self.LOWER.get(name, self.RATE_BOUNDS[0]) for name in self.free}
-        high = {name: self.UPPER.get(name, self.RATE_BOUNDS[1]) for name in self.free}
-        return self._to_vector(low), self._to_vector(high)
-
-    def values(self, theta: npt.NDArray[np.float64]) -> dict[str, float]:
-        free = {name: x if name == "dropout_difference" else math.exp(x) for name, x in zip(self.free, theta)}
-        return {**self.fixed, **free}
-
-
-def _calibrate(targets: _Targets, fixed: dict[str, float], free: list[str]) -> dict[str, float]:
-    """Fit the free parameters to the aggregates the model *expects* (smooth, no random numbers)."""
-    grid = np.linspace(0.0, targets.cut, _GRID_POINTS)
-    median_followup = float(np.mean([quartiles[0] for quartiles in targets.followup.values()]))
-    start = {
-        "accrual_a": 1.5,
-        "accrual_b": 1.5,
-        "dropout": 0.005,
-        "dropout_difference": 0.0,
-        "shape": 1.0,
-        **{
-            f"rate_{role}": max(-math.log1p(-targets.events[arm] / targets.n[arm]), 1e-4) / median_followup
-            for role, arm in zip(("reference", "treatment"), targets.arms)
-        },
-    }
-    parameters = _Parameters(fixed, free)
-    fit = optimize.least_squares(
-        lambda theta: _expected_residuals(_model(parameters.values(theta), targets), targets, grid),
-        parameters.vector(start),
-        bounds=parameters.bounds(),
-    )
-    return parameters.values(fit.x)
-
-
-def _calibrate_on_draw(
-    values: dict[str, float],
-    targets: _Targets,
-    uniforms: dict[str, _Uniforms],
-    free: list[str],
-    cox_minus_peto: float | None,
-) -> dict[str, float]:
-    """Refit on the drawn patients (same uniforms throughout), starting from the expected-value fit.
-
-    The event rates are not refitted: each draw resets them so that the events
-    are exact. When the hazard ratio is a target, its log-rank (Peto) estimate
-    enters the fit too; :func:`_force_hazard_ratio` then makes it exact.
-    """
-    refit = [name for name in free if not name.startswith("rate_")]
-    if not refit:
-        return values
-    parameters = _Parameters({name: value for name, value in values.items() if name not in refit}, refit)
-
-    def residuals(theta: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        data, _ = _draw(_model(parameters.values(theta), targets), targets, uniforms)
-        checks = [check for check in _drawn_aggregates(data, targets) if check.role == "calibrated"]
-        misses = [(check.achieved - check.target) / check.scale for check in checks]
-        if cox_minus_peto is not None:
-            assert targets.hazard_ratio is not None
-            misses.append((_peto_log_hr(data, targets) + cox_minus_peto - math.log(targets.hazard_ratio)) / 0.01)
-        return np.array(misses)
-
-    # Drawn quartiles move in small steps as patients swap order: difference quotients need a
-    # wide step, and a tolerance finer than those steps buys nothing.
-    fit = optimize.least_squares(
-        residuals, parameters.vector(values), bounds=parameters.bounds(), diff_step=0.01, ftol=1e-3, xtol=1e-3
-    )
-    return parameters.values(fit.x)
-
-
-# -- the draw ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Uniforms:
-    """Latin hypercube uniforms of one arm: one per patient in each of n equal strata, shuffled."""
-
-    entry: npt.NDArray[np.float64]
-    dropout: npt.NDArray[np.float64]
-    event: npt.NDArray[np.float64]
-
-
-def _latin_hypercube(targets: _Targets, seed: int) -> dict[str, _Uniforms]:
-    rng = np.random.default_rng(seed)
-
-    def stratified(size: int) -> npt.NDArray[np.float64]:
-        return (rng.permutation(size) + rng.random(size)) / size
-
-    return {arm: _Uniforms(*(stratified(targets.n[arm]) for _ in range(3))) for arm in targets.arms}
-
-
-def _rate_with_exact_events(
-    unit_hazard: npt.NDArray[np.float64],
-    censor_time: npt.NDArray[np.float64],
-    shape: float,
-    events: int,
-    model_rate: float,
-) -> float:
-    """A rate at which exactly ``events`` patients have their event before being censored.
-
-    A patient has the event when ``rate · censor_time ** shape`` reaches their
-    unit hazard, i.e. when the rate passes their threshold; any rate between the
-    ``events``-th and the next smallest threshold gives exactly ``events``. The
-    model's rate is kept when it lies there, otherwise the geometric middle is used.
-    """
-    thresholds = np.sort(unit_hazard / censor_time**shape)
-    if events == 0:
-        return min(model_rate, thresholds[0] / 2)
-    if events == len(thresholds):
-        return max(model_rate, thresholds[-1] * 2)
-    low, high = thresholds[events - 1], thresholds[events]
-    return model_rate if low < model_rate < high else math.sqrt(low * high)
-
-
-def _draw(model: _Model, targets: _Targets, uniforms: dict[str, _Uniforms]) -> tuple[pd.DataFrame, _Model]:
-    """Patients drawn from the model with exact events per arm, and the model with the rates used."""
-    arms = []
-    rates = {}
-    for arm in targets.arms:
-        draws = uniforms[arm]
-        entry = targets.enrolment * special.betaincinv(model.accrual_a, model.accrual_b, draws.entry)
-        censor_time = targets.cut - entry
-        if model.dropout[arm] > 0:
-            censor_time = np.minimum(censor_time, -np.log1p(-draws.dropout) / model.dropout[arm])
-        unit_hazard = -np.log1p(-draws.event)
-        rates[arm] = _rate_with_exact_events(
-            unit_hazard, censor_time, model.shape, targets.events[arm], model.rate[arm]
-        )
-        event_time = (unit_hazard / rates[arm]) ** (1 / model.shape)
-        has_event = event_time <= censor_time
-        patients = pd.DataFrame(
-            {"time": np.where(has_event, event_time, censor_time), "event": has_event.astype(np.int64), "arm": arm}
-        )
-        arms.append(patients.sort_values("time", kind="stable"))
-    return pd.concat(arms, ignore_index=True), replace(model, rate=rates)
-
-
-def _peto_log_hr(data: pd.DataFrame, targets: _Targets) -> float:
-    """The log-rank (Peto) estimate of the log hazard ratio, O − E over V: fast, close to Cox's."""
-    test = survival.logrank_test(data.time, data.event, data.arm, reference=targets.arms[0])
-    return test.o_minus_e / test.variance
-
-
-def _cox_minus_peto(values: dict[str, float], targets: _Targets, uniforms: dict[str, _Uniforms]) -> float:
-    """The small gap between the Cox and the Peto log hazard ratio; it barely moves with the dropout."""
-    data, _ = _draw(_model(values, targets), targets, uniforms)
-    cox = survival.cox_hazard_ratio(data.time, data.event, data.arm, reference=targets.arms[0])
-    return cox.log_hr - _peto_log_hr(data, targets)
-
-
-def _force_hazard_ratio(
-    values: dict[str, float], targets: _Targets, uniforms: dict[str, _Uniforms], cox_minus_peto: float
-) -> dict[str, float]:
-    """Tune the treatment arm's dropout on the drawn patients until their Cox hazard ratio is the target.
-
-    Bisection on the difference between the two arms' dropout rates; the hazard
-    ratio is read with the Peto estimate plus its measured gap to Cox.
-    """
-    assert targets.hazard_ratio is not None
-    target = math.log(targets.hazard_ratio)
-
-    def gap(difference: float) -> float:
-        data, _ = _draw(_model({**values, "dropout_difference": difference}, targets), targets, uniforms)
-        return _peto_log_hr(data, targets) + cox_minus_peto - target
-
-    # More dropout on the treatment arm (or less on the reference arm) leaves fewer of its
-    # patients at risk for the same events, which raises its hazard: the gap increases with
-    # the difference. Search near the fit first, then wider.
-    start = values["dropout_difference"]
-    tried = {start: gap(start)}
-    for width in (0.01, 0.05):
-        low, high = start - width, start + width
-        tried[low], tried[high] = gap(low), gap(high)
-        if tried[low] < 0 < tried[high]:
-            for _ in range(40):
-                middle = (low + high) / 2
-                tried[middle] = gap(middle)
-                if abs(tried[middle]) < 1e-4:
-                    break
-                low, high = (middle, high) if tried[middle] < 0 else (low, middle)
-            break
-    best = min(tried, key=lambda difference: abs(tried[difference]))
-    return {**values, "dropout_difference": best}
-
-
-def _arm_dropout(dropout: float, difference: float, targets: _Targets) -> dict[str, float]:
-    """Dropout per arm: the shared rate, plus the difference on the arm it makes higher."""
-    reference, treatment = targets.arms
-    return {reference: dropout + max(0.0, -difference), treatment: dropout + max(0.0, difference)}
-
-
-def _with_simulated_strata(data: pd.DataFrame, targets: _Targets, seed: int) -> pd.DataFrame:
-    """Add SIMULATED stratum columns: assumed shares, balanced by arm, independent of outcome."""
-    rng = np.random.default_rng([seed, 1])  # a separate stream: the patients do not change
-    data = data.copy()
-    for column, shares in SIMULATED_STRATA.items():
-        labels = np.empty(len(data), dtype=object)
-        for arm in targets.arms:
-            rows = np.flatnonzero(data.arm.to_numpy() == arm)
-            # Stratified randomisation balances strata between arms: exact counts (largest remainder).
-            wanted = np.array(list(shares.values())) * len(rows)
-            counts = np.floor(wanted).astype(np.int64)
-            counts[np.argsort(counts - wanted)[: len(rows) - counts.sum()]] += 1
-            labels[rows] = rng.permutation(np.repeat(list(shares), counts))
-        data[column] = pd.Categorical(labels, categories=list(shares))
-    return data
-
-
-# -- what the result shows -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Check:
-    """One aggregate of drawn data against its target; ``scale`` is the error we are willing to accept."""
-
-    name: str
-    target: float
-    achieved: float
-    scale: float
-    role: str
-
-
-def _drawn_aggregates(data: pd.DataFrame, targets: _Targets) -> list[_Check]:
-    """Events, follow-up quartiles, numbers at risk and landmark survival of drawn data."""
-    checks = [
-        _Check(f"events[{arm}]", targets.events[arm], float(data.event[data.arm == arm].sum()), 0.25, "forced exactly")
-        for arm in targets.arms
-    ]
-    for arm in targets.arms:
-        patients = data[data.arm == arm]
-        achieved = survival.reverse_km_followup(patients.time, patients.event)
-        median, q1, q3 = targets.followup[arm]
-        checks += [
-            _Check(f"followup_median[{arm}]", median, achieved.median, 0.5, "calibrated"),
-            _Check(f"followup_q1[{arm}]", q1, achieved.q1, 0.5, "calibrated"),
-            _Check(f"followup_q3[{arm}]", q3, achieved.q3, 0.5, "calibrated"),
-        ]
-    if targets.at_risk is not None:
-        when, count = targets.at_risk
-        achieved_count = float(survival.number_at_risk(data.time, data.event, [when])[0])
-        name = f"at_risk_{when:g}_months[both arms]"
-        checks.append(_Check(name, count, achieved_count, _at_risk_scale(count), "calibrated"))
-    for arm, (when, target_survival) in targets.landmark.items():
-        patients = data[data.arm == arm]
-        curve = survival.kaplan_meier(patients.time, patients.event, at=[when])
-        name = f"survival_{when:g}_months[{arm}]"
-        checks.append(_Check(name, target_survival, float(curve.survival.iloc[0]), 0.01, "calibrated"))
-    return checks
-
-
-def _at_risk_scale(count: int) -> float:
-    return max(1.0, 0.03 * count)
-
-
-def _constraint_table(
-    data: pd.DataFrame, targets: _Targets, hazard_ratio_ci: tuple[float, float] | None, logrank_p: float | None
-) -> pd.DataFrame:
-    reference = targets.arms[0]
-    rows = [(check.name, check.target, check.achieved, check.role) for check in _drawn_aggregates(data, targets)]
+    reference, other = names
     cox = survival.cox_hazard_ratio(data.time, data.event, data.arm, reference=reference)
-    if targets.hazard_ratio is not None:
-        rows.append(("hazard_ratio", targets.hazard_ratio, cox.hr, "forced"))
-    else:
-        rows.append(("hazard_ratio", math.nan, cox.hr, "not a target"))
-    if hazard_ratio_ci is not None:
-        rows.append(("hazard_ratio_lower", float(hazard_ratio_ci[0]), cox.lower, "checked"))
-        rows.append(("hazard_ratio_upper", float(hazard_ratio_ci[1]), cox.upper, "checked"))
-    if logrank_p is not None:
-        test = survival.logrank_test(data.time, data.event, data.arm, reference=reference)
-        rows.append(("logrank_p", float(logrank_p), test.p_value, "checked"))
-    table = pd.DataFrame(rows, columns=["constraint", "target", "achieved", "role"])
-    table.insert(3, "difference", table.achieved - table.target)
-    return table
+    test = survival.logrank_test(data.time, data.event, data.arm, reference=reference)
+    print(
+        f"hazard ratio {other} vs {reference} (Cox): {cox.hr:.3f} (95% CI {cox.lower:.3f} to {cox.upper:.3f}); "
+        f"log-rank P = {test.p_value:.3g}"
+    )
 
 
-def _parameter_table(model: _Model, targets: _Targets, free: list[str], seed: int) -> pd.DataFrame:
-    reference, treatment = targets.arms
+def km_figure(data: pd.DataFrame, arms: list[str], until: float) -> Figure:
+    """The journal-style Kaplan–Meier figure of one or two rebuilt arms, labelled "Reconstructed".
 
-    def how(name: str) -> str:
-        return "fitted" if name in free else "given"
+    :func:`alexandra.plots.kaplan_meier_figure` with the reader's arm names (the
+    first arm drawn as the book's reference arm), numbers at risk under it,
+    up to ``until`` in the curves' unit.
 
-    rate_unit = "per month" if model.shape == 1 else f"per month^{model.shape:.3g}"
-    forced = "dropout_difference" in free
-    rows = [
-        ("enrolment_months", targets.enrolment, "months", "given"),
-        ("data_cut_months", targets.cut, "months since enrolment start", "given"),
-        ("accrual_shape_a", model.accrual_a, "Beta shape", how("accrual_a")),
-        ("accrual_shape_b", model.accrual_b, "Beta shape", how("accrual_b")),
-        *((f"dropout_rate[{arm}]", model.dropout[arm], "per month", how("dropout")) for arm in targets.arms),
-        (
-            "dropout_difference",
-            model.dropout[treatment] - model.dropout[reference],
-            f"per month, {treatment} minus {reference}",
-            "forced (hazard ratio)" if forced else "none",
-        ),
-        ("event_shape", model.shape, "Weibull shape (1 = exponential)", how("shape")),
-        *((f"event_rate[{arm}]", model.rate[arm], rate_unit, "set for exact events") for arm in targets.arms),
-        ("model_hazard_ratio", model.rate[treatment] / model.rate[reference], "ratio", "result"),
-        ("seed", float(seed), "", "given"),
-    ]
-    return pd.DataFrame(rows, columns=["parameter", "value", "unit", "how"])
-
-
-# -- ALEXANDRA ---------------------------------------------------------------------------------------
-
-ALEXANDRA_ASSUMPTIONS = (
-    "accrual_shape",
-    "event_distribution",
-    "weibull_shape",
-    "dropout_rate",
-    "hazard_ratio",
-    "landmark_survival",
-)
-"""What :func:`alexandra_pseudo_ipd` lets a sensitivity analysis change."""
-
-
-def alexandra_pseudo_ipd(seed: int = 2025, with_strata: bool = False, **assumptions: Any) -> PseudoIPD:
-    """Pseudo-individual IDFS data of ALEXANDRA/IMpassion030 from its published aggregates.
-
-    Uses :func:`from_aggregates` with the numbers of :mod:`alexandra.published`:
-    patients and IDFS events per arm, the enrolment window and data cut
-    (months from 2 August 2018), median follow-up with its IQR per arm, the 165
-    patients at risk at 48 months (both arms), and the stratified hazard ratio
-    1.11, which is *forced* (see :func:`from_aggregates`). The published interval
-    and log-rank P value are only checked. The reference arm is chemotherapy.
-
-    Parameters
-    ----------
-    seed, with_strata
-        As in :func:`from_aggregates`.
-    **assumptions
-        Overrides for a sensitivity analysis, any of :data:`ALEXANDRA_ASSUMPTIONS`:
-        ``accrual_shape=(a, b)``, ``event_distribution="weibull"`` with
-        ``weibull_shape``, ``dropout_rate`` (per month), ``hazard_ratio``
-        (None: not forced), ``landmark_survival``.
-
-    Returns
-    -------
-    PseudoIPD
-
-    Examples
-    --------
-    >>> pseudo = alexandra_pseudo_ipd()
-    >>> pseudo.data.groupby("arm").event.sum().to_dict()
-    {'atezolizumab': 141, 'chemotherapy': 125}
-    >>> round(float(pseudo.constraints.set_index("constraint").achieved["hazard_ratio"]), 2)
-    1.11
+    >>> patients = pd.DataFrame({"arm": ["A"] * 4, "time": [2.0, 5.0, 7.0, 9.0], "event": [1, 0, 1, 0]})
+    >>> figure = km_figure(patients, ["A"], until=9)
+    >>> [label.get_text() for label in figure.axes[-1].get_yticklabels()]
+    ['A']
     """
-    from alexandra import published  # imported here: the table is read only when needed
+    from alexandra import plots
 
-    unknown = sorted(set(assumptions) - set(ALEXANDRA_ASSUMPTIONS))
-    if unknown:
-        raise DataError(
-            f"alexandra_pseudo_ipd({unknown[0]}=...): not an assumption that can be changed; "
-            f"choose from {', '.join(ALEXANDRA_ASSUMPTIONS)}"
-        )
-    start = published.get("enrolment_start").when
+    if not 1 <= len(arms) <= 2:
+        raise DataError(f"km_figure(arms): {len(arms)} arms; the figure draws one or two")
+    # The figure knows the book's two arms; draw the reader's under those keys and relabel them.
+    keys = dict(zip(arms, ("chemotherapy", "atezolizumab")[: len(arms)], strict=True))
+    figure = plots.kaplan_meier_figure(
+        data.assign(arm=data.arm.map(keys)),
+        until=until,
+        risk_every=_tick_spacing(until),
+        label="Reconstructed",
+        ylabel="Survival, %",
+        zoom=None,
+    )
+    labels = {plots.ARM_LABELS[key]: name for name, key in keys.items()}
+    survival_axes = next(axes for axes in figure.axes if axes.get_label() == "survival")
+    legend = survival_axes.get_legend()
+    assert legend is not None  # kaplan_meier_figure always draws one
+    for text in legend.get_texts():
+        text.set_text(labels.get(text.get_text(), text.get_text()))
+    table = next(axes for axes in figure.axes if axes.get_label() == "at risk")
+    table.set_yticks(
+        table.get_yticks(), labels=[labels.get(tick.get_text(), tick.get_text()) for tick in table.get_yticklabels()]
+    )
+    table.set_xlabel("Time")
+    figure.tight_layout()
+    return figure
 
-    def months_after_start(key: str) -> float:
-        return months_between(start, published.get(key).when)
 
-    followup = {arm: published.get("median_followup_months", arm=arm) for arm in published.ARMS}
-    hazard_ratio = published.get("idfs_hr_stratified")
-    arguments: dict[str, Any] = {
-        "n": {arm: int(published.get("n_randomized", arm=arm).number) for arm in published.ARMS},
-        "events": {arm: int(published.get("idfs_events", arm=arm).number) for arm in published.ARMS},
-        "followup": {arm: (estimate.number, estimate.lower, estimate.upper) for arm, estimate in followup.items()},
-        "enrolment_months": months_after_start("enrolment_end"),
-        "data_cut_months": months_after_start("data_cutoff"),
-        "at_risk": (published.get("km_truncation_months").number, int(published.get("at_risk_at_truncation").number)),
-        "hazard_ratio": hazard_ratio.number,
-        "reference": "chemotherapy",
-        "hazard_ratio_ci": (hazard_ratio.lower, hazard_ratio.upper),
-        "logrank_p": published.get("idfs_logrank_p").number,
-    }
-    arguments.update(assumptions)
-    return from_aggregates(**arguments, seed=seed, with_strata=with_strata)
+def _tick_spacing(until: float) -> float:
+    """A round spacing that gives 4 to 10 ticks up to ``until``."""
+    for spacing in (1, 2, 3, 6, 12, 24, 5, 10, 20, 50, 100):
+        if 4 <= until / spacing <= 10:
+            return float(spacing)
+    return until / 6
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

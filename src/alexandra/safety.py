@@ -10,7 +10,8 @@ reader can act on:
 * :func:`wilson_interval` — the Wilson score interval for one proportion;
 * :func:`risk_difference` — the difference of two proportions with the
   Newcombe hybrid score interval (method 10 of Newcombe 1998) or the Wald
-  interval;
+  interval (both computed by statsmodels; our tests check them against
+  Newcombe's published table);
 * :func:`number_needed_to_harm` — the reciprocal of a risk difference, with a
   confidence interval that goes through infinity when the risk difference's
   interval includes zero (Altman 1998);
@@ -31,11 +32,11 @@ experimental treatment.
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
-from statistics import NormalDist
 
-from alexandra.errors import DataError
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+
+from alexandra import checks
 
 __all__ = [
     "COUNT_CHOICES",
@@ -72,7 +73,7 @@ class Interval:
     estimate: float
     lower: float
     upper: float
-    confidence: float
+    level: float
     method: str
 
     def includes(self, value: float) -> bool:
@@ -90,7 +91,7 @@ class Interval:
         '0.18% (95% CI -0.60% to 0.98%)'
         """
         return (
-            f"{100 * self.estimate:.{decimals}f}% ({_level(self.confidence)} CI "
+            f"{100 * self.estimate:.{decimals}f}% ({_percent(self.level)} CI "
             f"{100 * self.lower:.{decimals}f}% to {100 * self.upper:.{decimals}f}%)"
         )
 
@@ -154,7 +155,7 @@ class NumberNeededToHarm:
         'NNTB 10 (95% CI 6 to 24)'
         """
         rd = self.risk_difference
-        level = _level(rd.confidence)
+        level = _percent(rd.level)
         if self.estimate == math.inf:
             point = "no difference (NNH infinite)"
         elif self.estimate > 0:
@@ -167,7 +168,11 @@ class NumberNeededToHarm:
         if rd.upper < 0:  # benefit at both ends
             return f"{point} ({level} CI {-1 / rd.lower:.0f} to {-1 / rd.upper:.0f})"
         # The interval includes zero: it passes through infinity.
-        ends = [f"NNH {harm:.0f}" if harm is not None else None, "∞", f"NNTB {benefit:.0f}" if benefit is not None else None]
+        ends = [
+            f"NNH {harm:.0f}" if harm is not None else None,
+            "∞",
+            f"NNTB {benefit:.0f}" if benefit is not None else None,
+        ]
         return f"{point} ({level} CI {' to '.join(end for end in ends if end is not None)})"
 
 
@@ -262,10 +267,9 @@ def counts_from_percent(percent: float, denominator: int, *, decimals: int) -> C
     alexandra.errors.DataError: counts_from_percent(percent=50, denominator=3, decimals=0): no whole number of events out of 3 rounds to 50% (the nearest are 1/3 = 33.3% and 2/3 = 66.7%)
     """
     call = f"counts_from_percent(percent={percent!r}, denominator={denominator!r}, decimals={decimals!r})"
-    if not isinstance(percent, numbers.Real) or not 0 <= percent <= 100:
-        raise DataError(f"{call}: percent must be a number between 0 and 100")
-    denominator = _whole(denominator, "denominator", call, minimum=1)
-    decimals = _whole(decimals, "decimals", call, minimum=0)
+    percent = checks.number("counts_from_percent", "percent", percent, low=0, high=100)
+    denominator = checks.whole("counts_from_percent", "denominator", denominator, minimum=1)
+    decimals = checks.whole("counts_from_percent", "decimals", decimals, minimum=0)
     half_unit = 0.5 * 10.0**-decimals
     # A small tolerance keeps exact halves (e.g. 0.75% of 1200 = 9) inside despite binary floats.
     tolerance = 1e-9
@@ -273,16 +277,17 @@ def counts_from_percent(percent: float, denominator: int, *, decimals: int) -> C
     highest = min(denominator, math.floor((percent + half_unit) * denominator / 100 + tolerance))
     if lowest > highest:
         below, above = highest, lowest
-        raise DataError(
-            f"{call}: no whole number of events out of {denominator} rounds to {percent:g}% "
+        checks.fail(
+            call,
+            f"no whole number of events out of {denominator} rounds to {percent:g}% "
             f"(the nearest are {below}/{denominator} = {100 * below / denominator:.{decimals + 1}f}% and "
-            f"{above}/{denominator} = {100 * above / denominator:.{decimals + 1}f}%)"
+            f"{above}/{denominator} = {100 * above / denominator:.{decimals + 1}f}%)",
         )
     nearest = min(max(round(percent * denominator / 100), lowest), highest)
     return CountRange(float(percent), denominator, decimals, lowest, highest, nearest)
 
 
-def wilson_interval(events: int, n: int, *, confidence: float = 0.95) -> Interval:
+def wilson_interval(events: int, n: int, *, level: float = 0.95) -> Interval:
     """The Wilson score interval for a proportion ``events / n``.
 
     Unlike the Wald interval it never leaves 0-1 and does not collapse to a
@@ -293,7 +298,7 @@ def wilson_interval(events: int, n: int, *, confidence: float = 0.95) -> Interva
     ------
     DataError
         For counts that are not whole, negative, or larger than ``n``, or a
-        confidence level outside (0, 1).
+        ``level`` outside (0, 1).
 
     Examples
     --------
@@ -303,16 +308,12 @@ def wilson_interval(events: int, n: int, *, confidence: float = 0.95) -> Interva
     >>> wilson_interval(11, 10)
     Traceback (most recent call last):
     ...
-    alexandra.errors.DataError: wilson_interval(events=11, n=10): events must be between 0 and n=10
+    alexandra.errors.DataError: wilson_interval(events=11): events must be a whole number between 0 and n=10
     """
-    call = f"wilson_interval(events={events!r}, n={n!r})"
-    events, n = _counts(events, n, call, "events", "n")
-    z = _z(confidence, call)
-    p = events / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half_width = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    # Clip rounding noise at the boundaries (0 events gives a lower end of exactly 0).
-    return Interval(p, max(0.0, centre - half_width), min(1.0, centre + half_width), confidence, "Wilson")
+    events, n = _counts("wilson_interval", events, n, "events", "n")
+    level = checks.level("wilson_interval", level)
+    lower, upper = proportion_confint(events, n, alpha=1 - level, method="wilson")
+    return Interval(events / n, float(lower), float(upper), level, "Wilson")
 
 
 def risk_difference(
@@ -322,7 +323,7 @@ def risk_difference(
     n_b: int,
     *,
     method: str = "newcombe",
-    confidence: float = 0.95,
+    level: float = 0.95,
 ) -> Interval:
     """The risk difference ``events_a / n_a − events_b / n_b`` with a confidence interval.
 
@@ -337,13 +338,13 @@ def risk_difference(
         Newcombe (1998), which combines the Wilson intervals of the two
         proportions; it behaves well for rare events. ``"wald"``: the familiar
         estimate ± z × standard error, shown for comparison.
-    confidence
+    level
         The confidence level (0.95 for a 95% interval).
 
     Raises
     ------
     DataError
-        For invalid counts, an unknown method or a confidence level outside (0, 1).
+        For invalid counts, an unknown method or a ``level`` outside (0, 1).
 
     Examples
     --------
@@ -356,24 +357,22 @@ def risk_difference(
     >>> round(rd.lower, 4), round(rd.upper, 4)
     (0.0575, 0.3425)
     """
-    call = f"risk_difference(events_a={events_a!r}, n_a={n_a!r}, events_b={events_b!r}, n_b={n_b!r})"
-    events_a, n_a = _counts(events_a, n_a, call, "events_a", "n_a")
-    events_b, n_b = _counts(events_b, n_b, call, "events_b", "n_b")
-    z = _z(confidence, call)
-    p_a, p_b = events_a / n_a, events_b / n_b
-    difference = p_a - p_b
-    if method == "wald":
-        standard_error = math.sqrt(p_a * (1 - p_a) / n_a + p_b * (1 - p_b) / n_b)
-        return Interval(difference, difference - z * standard_error, difference + z * standard_error, confidence, "Wald")
-    if method != "newcombe":
-        raise DataError(f"{call}: method={method!r} is not one of {', '.join(map(repr, METHODS))}")
-    wilson_a = wilson_interval(events_a, n_a, confidence=confidence)
-    wilson_b = wilson_interval(events_b, n_b, confidence=confidence)
-    # Each end combines the distances from each proportion to the Wilson limit that pushes the
-    # difference that way (Newcombe 1998, method 10): low a with high b, high a with low b.
-    lower = difference - math.hypot(p_a - wilson_a.lower, wilson_b.upper - p_b)
-    upper = difference + math.hypot(wilson_a.upper - p_a, p_b - wilson_b.lower)
-    return Interval(difference, lower, upper, confidence, "Newcombe hybrid score")
+    events_a, n_a = _counts("risk_difference", events_a, n_a, "events_a", "n_a")
+    events_b, n_b = _counts("risk_difference", events_b, n_b, "events_b", "n_b")
+    level = checks.level("risk_difference", level)
+    checks.one_of("risk_difference", "method", method, METHODS)
+    # Newcombe's method 10 combines the two Wilson intervals: statsmodels calls it "newcomb".
+    lower, upper = confint_proportions_2indep(
+        events_a,
+        n_a,
+        events_b,
+        n_b,
+        method={"newcombe": "newcomb", "wald": "wald"}[method],
+        compare="diff",
+        alpha=1 - level,
+    )
+    label = {"newcombe": "Newcombe hybrid score", "wald": "Wald"}[method]
+    return Interval(events_a / n_a - events_b / n_b, float(lower), float(upper), level, label)
 
 
 def number_needed_to_harm(risk_difference: Interval) -> NumberNeededToHarm:
@@ -398,7 +397,7 @@ def harm_from_percentages(
     decimals: int,
     counts: str = "nearest",
     method: str = "newcombe",
-    confidence: float = 0.95,
+    level: float = 0.95,
 ) -> HarmSummary:
     """Compare a harm published as two rounded percentages, under assumed denominators.
 
@@ -432,37 +431,21 @@ def harm_from_percentages(
         "least excess": (found_a.lowest, found_b.highest),
         "most excess": (found_a.highest, found_b.lowest),
     }
-    if counts not in chosen:
-        raise DataError(
-            f"harm_from_percentages(counts={counts!r}): choose one of {', '.join(map(repr, COUNT_CHOICES))}"
-        )
-    events_a, events_b = chosen[counts]
-    rd = risk_difference(events_a, found_a.denominator, events_b, found_b.denominator, method=method, confidence=confidence)
+    events_a, events_b = chosen[checks.one_of("harm_from_percentages", "counts", counts, COUNT_CHOICES)]
+    rd = risk_difference(events_a, found_a.denominator, events_b, found_b.denominator, method=method, level=level)
     return HarmSummary(found_a, found_b, events_a, events_b, rd, number_needed_to_harm(rd))
 
 
-def _whole(value: object, name: str, call: str, *, minimum: int) -> int:
-    # Accept numpy integers and whole floats (2199.0 from the published table), nothing fractional.
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not float(value).is_integer():
-        raise DataError(f"{call}: {name} must be a whole number, got {value!r}")
-    if value < minimum:
-        raise DataError(f"{call}: {name} must be {minimum} or more, got {value!r}")
-    return int(value)
-
-
-def _counts(events: object, n: object, call: str, events_name: str, n_name: str) -> tuple[int, int]:
-    whole_n = _whole(n, n_name, call, minimum=1)
-    whole_events = _whole(events, events_name, call, minimum=0)
+def _counts(function: str, events: object, n: object, events_name: str, n_name: str) -> tuple[int, int]:
+    whole_n = checks.whole(function, n_name, n, minimum=1)
+    whole_events = checks.whole(function, events_name, events, minimum=0)
     if whole_events > whole_n:
-        raise DataError(f"{call}: {events_name} must be between 0 and {n_name}={whole_n}")
+        checks.fail(
+            checks.call(function, events_name, events),
+            f"{events_name} must be a whole number between 0 and {n_name}={whole_n}",
+        )
     return whole_events, whole_n
 
 
-def _z(confidence: float, call: str) -> float:
-    if not isinstance(confidence, numbers.Real) or not 0 < confidence < 1:
-        raise DataError(f"{call}: confidence must be between 0 and 1 (0.95 for 95%), got {confidence!r}")
-    return NormalDist().inv_cdf(0.5 + confidence / 2)
-
-
-def _level(confidence: float) -> str:
-    return f"{100 * confidence:g}%"
+def _percent(level: float) -> str:
+    return f"{100 * level:g}%"

@@ -33,8 +33,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from alexandra import survival
-from alexandra.errors import DataError
+from alexandra import checks, survival
 
 __all__ = ["ARMS", "BASELINES", "FigureReading", "digitise_curve", "published_figure", "risk_table", "simulate_trial"]
 
@@ -170,10 +169,8 @@ def _check_simulation(
     weibull_shape: float,
     delay_months: float,
 ) -> None:
-    if isinstance(n_per_arm, bool) or not isinstance(n_per_arm, (int, np.integer)) or n_per_arm < 1:
-        raise DataError(f"simulate_trial(n_per_arm): {n_per_arm!r} must be a whole number of patients, 1 or more")
-    if baseline not in BASELINES:
-        raise DataError(f"simulate_trial(baseline): {baseline!r} is not one of {', '.join(map(repr, BASELINES))}")
+    checks.whole("simulate_trial", "n_per_arm", n_per_arm, minimum=1)
+    checks.one_of("simulate_trial", "baseline", baseline, BASELINES)
     for name, value, minimum_excluded in (
         ("hazard_ratio", hazard_ratio, True),
         ("followup_months", followup_months, True),
@@ -183,10 +180,7 @@ def _check_simulation(
         ("dropout_rate", dropout_rate, False),
         ("delay_months", delay_months, False),
     ):
-        number = float(value)
-        if not math.isfinite(number) or number < 0 or (minimum_excluded and number == 0):
-            wanted = "greater than 0" if minimum_excluded else "0 or more"
-            raise DataError(f"simulate_trial({name}): {value!r} must be a finite number {wanted}")
+        checks.number("simulate_trial", name, value, low=0, inclusive=not minimum_excluded)
 
 
 # -- what a reader of the paper sees --------------------------------------------------------
@@ -260,10 +254,8 @@ def digitise_curve(
     3   3.0     0.444
     4   6.0     0.444
     """
-    if isinstance(n_points, bool) or not isinstance(n_points, (int, np.integer)) or n_points < 2:
-        raise DataError(f"digitise_curve(n_points): {n_points!r} must be a whole number, 2 or more")
-    if not (math.isfinite(reading_error) and reading_error >= 0):
-        raise DataError(f"digitise_curve(reading_error): {reading_error!r} must be a share of the axis, 0 or more")
+    checks.whole("digitise_curve", "n_points", n_points, minimum=2)
+    checks.number("digitise_curve", "reading_error", reading_error, low=0, hint="(a share of the axis)")
     steps = survival.kaplan_meier(time, event)
     end = float(steps.time.iloc[-1]) if until is None else float(until)
     drops = steps[(steps.n_event > 0) & (steps.time <= end)]
@@ -315,8 +307,7 @@ def risk_table(
     2   4.0       2
     3   6.0       1
     """
-    if not (math.isfinite(every) and every > 0):
-        raise DataError(f"risk_table(every): {every!r} must be a positive number of months")
+    checks.positive("risk_table", "every", every)
     end = float(np.max(np.asarray(time, dtype=float))) if until is None else float(until)
     times = np.arange(0.0, end + every * 1e-9, every)
     return pd.DataFrame({"time": times, "n_risk": survival.number_at_risk(time, event, times)})
@@ -358,7 +349,7 @@ def published_figure(
     """
     missing = {"time", "event", "arm"} - set(trial.columns)
     if missing:
-        raise DataError(f"published_figure(trial): missing column(s) {', '.join(sorted(missing))}")
+        checks.fail(checks.call("published_figure", "trial"), f"missing column(s) {', '.join(sorted(missing))}")
     end = float(trial.time.max()) if until is None else float(until)
     readings = {}
     for index, (arm, patients) in enumerate(trial.groupby("arm", sort=False)):

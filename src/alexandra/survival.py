@@ -24,8 +24,8 @@ Times are compared exactly: two follow-up times are tied only when they are equa
 (R's ``survival`` also merges times that differ by rounding error, less than about 1e-8
 relative; round times, to days or hundredths of a month, before analysis.)
 
-Bad input raises :class:`alexandra.errors.DataError` naming the argument and the row
-(rows are counted from 0, as in pandas).
+Bad input raises :class:`alexandra.errors.DataError` naming the function, the argument and the
+row (rows are counted from 0, as in pandas), in the format of :mod:`alexandra.checks`.
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from alexandra.errors import DataError
+from alexandra import checks
+from alexandra.stats_common import z_for
 
 __all__ = [
     "FollowUp",
@@ -62,6 +63,9 @@ __all__ = [
     "tierney_from_p",
 ]
 
+#: Where a Cox model that cannot be fitted is reported: the data, not one argument.
+_COX_DATA = "cox_hazard_ratio(time, event, group, strata)"
+
 #: R's tolerance for "this survival value is exactly the requested quantile".
 _QUANTILE_TOLERANCE = math.sqrt(np.finfo(float).eps)
 
@@ -71,67 +75,30 @@ _QUANTILE_TOLERANCE = math.sqrt(np.finfo(float).eps)
 # --------------------------------------------------------------------------------------------
 
 
-def _one_dimensional(name: str, values: Any) -> npt.NDArray[Any]:
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise DataError(f"{name}: expected one value per patient (a 1-D array), got shape {array.shape}")
-    if array.size == 0:
-        raise DataError(f"{name}: no values; at least one patient is needed")
-    return array
+def _times(function: str, name: str, values: Any) -> npt.NDArray[np.float64]:
+    return checks.values(function, name, values, minimum=0)
 
 
-def _numbers(name: str, values: Any) -> npt.NDArray[np.float64]:
-    """Finite floats, or a DataError naming the first offending row."""
-    array = _one_dimensional(name, values)
-    numbers = pd.to_numeric(pd.Series(array), errors="coerce").to_numpy(dtype=np.float64)
-    bad = np.flatnonzero(~np.isfinite(numbers))
-    if bad.size:
-        row = int(bad[0])
-        value = array[row]
-        if pd.isna(value):
-            problem = "the value is missing"
-        elif np.isnan(numbers[row]):
-            problem = f"{_plain(value)!r} is not a number"
-        else:
-            problem = f"{_plain(value)!r} is not a finite number"
-        raise DataError(f"{name}, row {row}: {problem}")
-    return numbers
-
-
-def _times(name: str, values: Any) -> npt.NDArray[np.float64]:
-    numbers = _numbers(name, values)
-    negative = np.flatnonzero(numbers < 0)
-    if negative.size:
-        row = int(negative[0])
-        raise DataError(f"{name}, row {row}: {numbers[row]} is negative; times are counted from 0")
-    return numbers
-
-
-def _events(values: Any, n_patients: int) -> npt.NDArray[np.int64]:
-    numbers = _numbers("event", values)
-    _same_length("event", numbers.size, n_patients)
+def _events(function: str, values: Any, times: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    numbers = checks.values(function, "event", values)
+    checks.paired(function, ("time", "event"), times, numbers)
     bad = np.flatnonzero((numbers != 0) & (numbers != 1))
     if bad.size:
         row = int(bad[0])
-        raise DataError(f"event, row {row}: {numbers[row]} is not 0 (censored) or 1 (event)")
+        checks.fail(checks.call(function, "event"), f"{numbers[row]} is not 0 (censored) or 1 (event)", row=row)
     return numbers.astype(np.int64)
 
 
-def _same_length(name: str, size: int, n_patients: int) -> None:
-    if size != n_patients:
-        raise DataError(f"{name} has {size} values but time has {n_patients}; give one value per patient")
-
-
-def _labels(name: str, values: Any, n_patients: int) -> pd.Series:
+def _labels(function: str, name: str, values: Any, times: npt.NDArray[np.float64]) -> pd.Series:
     # A pandas Series or Categorical keeps its categories (their order names the reference).
     if isinstance(values, (pd.Series, pd.Categorical, pd.Index)):
         series = pd.Series(values).reset_index(drop=True)
     else:
-        series = pd.Series(_one_dimensional(name, values))
-    _same_length(name, series.size, n_patients)
+        series = pd.Series(checks.one_dimensional(function, name, values))
+    checks.paired(function, ("time", name), times, series)
     missing = np.flatnonzero(series.isna().to_numpy())
     if missing.size:
-        raise DataError(f"{name}, row {int(missing[0])}: the label is missing")
+        checks.fail(checks.call(function, name), "the label is missing", row=int(missing[0]))
     return series
 
 
@@ -153,10 +120,9 @@ class _TwoArms:
     treatment: Hashable
 
 
-def _two_arms(time: Any, event: Any, group: Any, strata: Any, reference: Hashable | None) -> _TwoArms:
-    times = _times("time", time)
-    events = _events(event, times.size)
-    groups = _labels("group", group, times.size)
+def _two_arms(function: str, time: Any, event: Any, group: Any, strata: Any, reference: Hashable | None) -> _TwoArms:
+    times, events = _patients(function, time, event)
+    groups = _labels(function, "group", group, times)
     if isinstance(groups.dtype, pd.CategoricalDtype):
         levels = [_plain(level) for level in groups.cat.categories]
         codes = groups.cat.codes.to_numpy()
@@ -164,21 +130,18 @@ def _two_arms(time: Any, event: Any, group: Any, strata: Any, reference: Hashabl
         codes, uniques = pd.factorize(groups, sort=True)
         levels = [_plain(level) for level in uniques]
     counts = np.bincount(codes, minlength=len(levels))
-    for level, count in zip(levels, counts):
+    for level, count in zip(levels, counts, strict=True):
         if count == 0:
-            raise DataError(f"group: the group {level!r} has no patients; both groups need patients")
+            checks.fail(
+                checks.call(function, "group"), f"the group {level!r} has no patients; both groups need patients"
+            )
     if len(levels) != 2:
-        raise DataError(f"group: found {len(levels)} groups {levels}; exactly 2 are needed")
-    if reference is None:
-        reference_code = 0
-    elif reference in levels:
-        reference_code = levels.index(reference)
-    else:
-        raise DataError(f"reference: {reference!r} is not one of the groups {levels}")
+        checks.fail(checks.call(function, "group"), f"found {len(levels)} groups {levels}; exactly 2 are needed")
+    reference_code = 0 if reference is None else levels.index(checks.one_of(function, "reference", reference, levels))
     if strata is None:
         stratum_codes, n_strata = np.zeros(times.size, dtype=np.int64), 1
     else:
-        stratum_codes, stratum_levels = pd.factorize(_labels("strata", strata, times.size))
+        stratum_codes, stratum_levels = pd.factorize(_labels(function, "strata", strata, times))
         n_strata = len(stratum_levels)
     return _TwoArms(
         time=times,
@@ -189,13 +152,6 @@ def _two_arms(time: Any, event: Any, group: Any, strata: Any, reference: Hashabl
         reference=levels[reference_code],
         treatment=levels[1 - reference_code],
     )
-
-
-def _level(level: float) -> float:
-    """The standard normal quantile of a two-sided confidence level."""
-    if not 0 < level < 1:
-        raise DataError(f"level: {level} is not between 0 and 1 (e.g. 0.95 for a 95% interval)")
-    return float(stats.norm.ppf((1 + level) / 2))
 
 
 # --------------------------------------------------------------------------------------------
@@ -320,11 +276,11 @@ def logrank_test(
     >>> round(result.o_minus_e, 3), round(result.variance, 3), round(result.p_value, 3)
     (1.342, 1.9, 0.33)
     """
-    arms = _two_arms(time, event, group, strata, reference)
+    arms = _two_arms("logrank_test", time, event, group, strata, reference)
     observed_treated, expected_treated, variance, total_events = _logrank_sums(arms)
     if variance <= 0:
         where = "in a stratum holding both groups" if strata is not None else "in either group"
-        raise DataError(f"event: no events {where}; the log-rank test needs at least one")
+        checks.fail(checks.call("logrank_test", "event"), f"no events {where}; the log-rank test needs at least one")
     o_minus_e = observed_treated - expected_treated
     z = o_minus_e / math.sqrt(variance)
     n_treated = int(arms.is_treatment.sum())
@@ -413,14 +369,15 @@ def cox_hazard_ratio(
     from lifelines import CoxPHFitter
     from lifelines.exceptions import ConvergenceError, ConvergenceWarning
 
-    z_level = _level(level)
-    arms = _two_arms(time, event, group, strata, reference)
+    z_level = z_for(level, "cox_hazard_ratio")
+    arms = _two_arms("cox_hazard_ratio", time, event, group, strata, reference)
     for label, members in ((arms.reference, ~arms.is_treatment), (arms.treatment, arms.is_treatment)):
         if not arms.event[members].any():
-            raise DataError(f"event: group {label!r} has no events, so the hazard ratio is 0 or infinite")
-    frame = pd.DataFrame(
-        {"time": arms.time, "event": arms.event, "treatment": arms.is_treatment.astype(np.float64)}
-    )
+            checks.fail(
+                checks.call("cox_hazard_ratio", "event"),
+                f"group {label!r} has no events, so the hazard ratio is 0 or infinite",
+            )
+    frame = pd.DataFrame({"time": arms.time, "event": arms.event, "treatment": arms.is_treatment.astype(np.float64)})
     if strata is not None:
         frame["stratum"] = arms.stratum
     fitter = CoxPHFitter()
@@ -440,13 +397,15 @@ def cox_hazard_ratio(
                 fit_options={"precision": 1e-12, "r_precision": 1e-14},
             )
         except ConvergenceError as problem:
-            raise DataError(f"the Cox model could not be fitted: {str(problem).splitlines()[0]}") from None
+            checks.fail(_COX_DATA, f"the Cox model could not be fitted: {str(problem).splitlines()[0]}")
     for warning in caught:
         message = str(warning.message)
         if not issubclass(warning.category, ConvergenceWarning):
             warnings.warn(warning.message, warning.category, stacklevel=2)
         elif "Newton-Raphson" in message or "separation in the dataset" in message:
-            raise DataError(f"the Cox model did not converge, so there is no hazard ratio: {message.splitlines()[0]}")
+            checks.fail(
+                _COX_DATA, f"the Cox model did not converge, so there is no hazard ratio: {message.splitlines()[0]}"
+            )
     log_hr = float(fitter.params_["treatment"])
     se = float(fitter.standard_errors_["treatment"])
     return HazardRatio(
@@ -526,9 +485,9 @@ def _survival_frame(
         )
 
 
-def _patients(time: Any, event: Any) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-    times = _times("time", time)
-    return times, _events(event, times.size)
+def _patients(function: str, time: Any, event: Any) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    times = _times(function, "time", time)
+    return times, _events(function, event, times)
 
 
 def kaplan_meier(time: Any, event: Any, at: Any = None, level: float = 0.95) -> pd.DataFrame:
@@ -571,16 +530,16 @@ def kaplan_meier(time: Any, event: Any, at: Any = None, level: float = 0.95) -> 
     >>> kaplan_meier([1, 2, 2, 3, 5, 6], [1, 1, 0, 1, 0, 1], at=[0, 2.5, 4])["survival"].round(3).tolist()
     [1.0, 0.667, 0.444]
     """
-    z_level = _level(level)
-    times, events = _patients(time, event)
+    z_level = z_for(level, "kaplan_meier")
+    times, events = _patients("kaplan_meier", time, event)
     steps = _kaplan_meier_steps(times, events)
     if at is None:
         return _survival_frame(
             steps.time, steps.n_risk, steps.n_event, steps.n_censor, steps.survival, steps.greenwood, z_level
         )
-    wanted = _times("at", at)
+    wanted = _times("kaplan_meier", "at", at)
     if np.any(np.diff(wanted) <= 0):
-        raise DataError("at: the times must be strictly increasing")
+        checks.fail(checks.call("kaplan_meier", "at"), "the times must be strictly increasing")
     # Index of the last observed time at or before each requested time (-1: none yet).
     last = np.searchsorted(steps.time, wanted, side="right") - 1
     before_start = last < 0
@@ -622,8 +581,8 @@ def number_at_risk(time: Any, event: Any, times: Any) -> npt.NDArray[np.int64]:
     >>> number_at_risk(time=[1, 2, 2, 3, 5, 6], event=[1, 1, 0, 1, 0, 1], times=[0, 2, 2.5, 6, 7])
     array([6, 5, 3, 1, 0])
     """
-    follow_up, _ = _patients(time, event)
-    wanted = _times("times", times)
+    follow_up, _ = _patients("number_at_risk", time, event)
+    wanted = _times("number_at_risk", "times", times)
     return follow_up.size - np.searchsorted(np.sort(follow_up), wanted, side="left")
 
 
@@ -700,7 +659,7 @@ def reverse_km_followup(time: Any, event: Any) -> FollowUp:
     >>> reverse_km_followup(time=[10, 12, 20, 30, 40], event=[1, 0, 0, 1, 0]).median
     30.0
     """
-    times, events = _patients(time, event)
+    times, events = _patients("reverse_km_followup", time, event)
     steps = _kaplan_meier_steps(times, 1 - events)
     q1, median, q3 = _quantiles(steps, np.array([0.25, 0.5, 0.75]))
     return FollowUp(median=float(median), q1=float(q1), q3=float(q3))
@@ -747,16 +706,16 @@ class RMSTDifference:
     treatment: Hashable
 
 
-def _check_tau(tau: float, time: npt.NDArray[np.float64], whose: str) -> float:
-    if not (isinstance(tau, (int, float, np.integer, np.floating)) and math.isfinite(tau) and tau > 0):
-        raise DataError(f"tau: {tau!r} is not a positive number")
+def _check_tau(function: str, tau: float, time: npt.NDArray[np.float64], whose: str) -> float:
+    horizon = checks.positive(function, "tau", tau)
     last = float(time.max())
-    if tau > last:
-        raise DataError(
-            f"tau: {tau} is after the last follow-up time {last} {whose}; "
-            "the Kaplan-Meier curve is not known there, choose tau <= that time"
+    if horizon > last:
+        checks.fail(
+            checks.call(function, "tau", tau),
+            f"tau is after the last follow-up time {last} {whose}; "
+            "the Kaplan-Meier curve is not known there, choose tau <= that time",
         )
-    return float(tau)
+    return horizon
 
 
 def _rmst(time: npt.NDArray[np.float64], event: npt.NDArray[np.int64], tau: float) -> RMST:
@@ -801,8 +760,8 @@ def rmst(time: Any, event: Any, tau: float) -> RMST:
     >>> round(result.estimate, 4), round(result.se, 4)
     (2.9444, 0.4698)
     """
-    times, events = _patients(time, event)
-    return _rmst(times, events, _check_tau(tau, times, "of the data"))
+    times, events = _patients("rmst", time, event)
+    return _rmst(times, events, _check_tau("rmst", tau, times, "of the data"))
 
 
 def rmst_difference(
@@ -840,12 +799,14 @@ def rmst_difference(
     >>> round(result.rmst["chemo"], 3), round(result.rmst["atezo"], 3), round(result.estimate, 3)
     (4.611, 4.167, -0.444)
     """
-    z_level = _level(level)
-    arms = _two_arms(time, event, group, None, reference)
+    z_level = z_for(level, "rmst_difference")
+    arms = _two_arms("rmst_difference", time, event, group, None, reference)
     by_group = {}
     for label, members in ((arms.reference, ~arms.is_treatment), (arms.treatment, arms.is_treatment)):
         times = arms.time[members]
-        by_group[label] = _rmst(times, arms.event[members], _check_tau(tau, times, f"in group {label!r}"))
+        by_group[label] = _rmst(
+            times, arms.event[members], _check_tau("rmst_difference", tau, times, f"in group {label!r}")
+        )
     estimate = by_group[arms.treatment].estimate - by_group[arms.reference].estimate
     se = math.hypot(by_group[arms.treatment].se, by_group[arms.reference].se)
     return RMSTDifference(
@@ -889,12 +850,6 @@ class TierneySummary:
     wald_p: float
 
 
-def _positive(name: str, value: float) -> float:
-    if not (isinstance(value, (int, float, np.integer, np.floating)) and math.isfinite(value) and value > 0):
-        raise DataError(f"{name}: {value!r} is not a positive number")
-    return float(value)
-
-
 def _tierney(hr: float, se: float) -> TierneySummary:
     log_hr = math.log(hr)
     variance = 1 / se**2
@@ -912,7 +867,7 @@ def tierney_from_ci(hr: float, lower: float, upper: float, level: float = 0.95) 
     """Summary statistics from a hazard ratio and its confidence interval.
 
     The interval is symmetric on the log scale, so
-    ``se = (ln upper − ln lower) / (2 z)`` with ``z`` = 1.96 for 95% (Tierney et al. 2007).
+    ``se = (ln upper − ln lower) / (2 z)`` with ``z = z_for(level)``, 1.96 for 95% (Tierney et al. 2007).
 
     Examples
     --------
@@ -922,12 +877,15 @@ def tierney_from_ci(hr: float, lower: float, upper: float, level: float = 0.95) 
     >>> round(summary.se, 3), round(summary.variance_V, 1), round(summary.o_minus_e, 2), round(summary.wald_p, 2)
     (0.125, 64.0, 6.68, 0.4)
     """
-    hr, lower, upper = _positive("hr", hr), _positive("lower", lower), _positive("upper", upper)
+    where = "tierney_from_ci"
+    hr, lower, upper = (
+        checks.positive(where, name, value) for name, value in (("hr", hr), ("lower", lower), ("upper", upper))
+    )
     if not lower < upper:
-        raise DataError(f"lower: {lower} is not below upper {upper}")
+        checks.fail(checks.call(where, "lower", lower), f"lower must be below upper={upper}")
     if not lower <= hr <= upper:
-        raise DataError(f"hr: {hr} is outside its confidence interval {lower}–{upper}")
-    return _tierney(hr, (math.log(upper) - math.log(lower)) / (2 * _level(level)))
+        checks.fail(checks.call(where, "hr", hr), f"hr must lie inside its confidence interval {lower}–{upper}")
+    return _tierney(hr, (math.log(upper) - math.log(lower)) / (2 * z_for(level, where)))
 
 
 def tierney_from_p(hr: float, p_value: float) -> TierneySummary:
@@ -943,11 +901,12 @@ def tierney_from_p(hr: float, p_value: float) -> TierneySummary:
     >>> round(summary.se, 3), round(summary.wald_p, 2)
     (0.119, 0.38)
     """
-    hr = _positive("hr", hr)
-    if not (isinstance(p_value, (int, float, np.integer, np.floating)) and 0 < p_value < 1):
-        raise DataError(f"p_value: {p_value!r} is not strictly between 0 and 1")
+    hr = checks.positive("tierney_from_p", "hr", hr)
+    p_value = checks.probability("tierney_from_p", "p_value", p_value)
     if hr == 1:
-        raise DataError("hr: 1 carries no information about the standard error (ln 1 = 0)")
+        checks.fail(
+            checks.call("tierney_from_p", "hr", hr), "hr=1 carries no information about the standard error (ln 1 = 0)"
+        )
     return _tierney(hr, abs(math.log(hr)) / float(stats.norm.isf(p_value / 2)))
 
 
@@ -965,6 +924,7 @@ def tierney_from_events(hr: float, events_a: float, events_b: float) -> TierneyS
     >>> round(summary.se, 3), round(summary.variance_V, 1), round(summary.o_minus_e, 2)
     (0.123, 66.3, 6.91)
     """
-    hr = _positive("hr", hr)
-    events_a, events_b = _positive("events_a", events_a), _positive("events_b", events_b)
+    hr = checks.positive("tierney_from_events", "hr", hr)
+    events_a = checks.positive("tierney_from_events", "events_a", events_a)
+    events_b = checks.positive("tierney_from_events", "events_b", events_b)
     return _tierney(hr, math.sqrt(1 / events_a + 1 / events_b))

@@ -14,7 +14,10 @@ Each widget of chapter 5 has one function here; the browser (Altair/Vega) and li
 Conventions: hazard ratios compare atezolizumab with chemotherapy alone (below 1 favours
 atezolizumab); with 1:1 allocation the log-rank information is about a quarter of the events,
 so the standard error of log HR from ``D`` events is ``sqrt(4 / D)`` (Schoenfeld 1983;
-Tierney et al. 2007). Tests are two-sided at level ``alpha``.
+Tierney et al. 2007). Intervals have confidence ``level`` (0.95, as everywhere in the package);
+the functions that only count significant results take the two-sided significance level ``alpha``
+of the test, as a trial design does (0.05; a test at ``alpha`` rejects exactly when the
+``1 − alpha`` interval excludes HR 1).
 
 >>> round(precision_for_events(266, true_hr=1.0).se_log_hr, 3)
 0.123
@@ -30,9 +33,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from alexandra import design
-from alexandra.errors import DataError
+from alexandra import checks, design
 from alexandra.published import find_data_dir
+from alexandra.stats_common import Z_95, z_for
 
 __all__ = [
     "SAMPLING_FILES",
@@ -56,27 +59,14 @@ __all__ = [
     "subgroup_multiplicity",
 ]
 
-def _positive(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise DataError(f"{name}: {value!r} is not a number")
-    if not (math.isfinite(value) and value > 0):
-        raise DataError(f"{name}: {value!r} is not a positive finite number")
-    return float(value)
+
+def _z_test(function: str, alpha: float) -> float:
+    """Critical value of a two-sided test at significance level ``alpha`` (1.96 for 0.05)."""
+    return z_for(1 - checks.probability(function, "alpha", alpha), function)
 
 
-def _probability(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not 0 < value < 1:
-        raise DataError(f"{name}: {value!r} is not strictly between 0 and 1")
-    return float(value)
-
-
-def _z(alpha: float) -> float:
-    """Critical value of a two-sided test at level ``alpha`` (1.96 for 0.05)."""
-    return float(stats.norm.isf(_probability("alpha", alpha) / 2))
-
-
-def _se_from_events(events: float) -> float:
-    return math.sqrt(4 / _positive("events", events))
+def _se_from_events(function: str, events: float, name: str = "events") -> float:
+    return math.sqrt(4 / checks.positive(function, name, events))
 
 
 # --------------------------------------------------------------------------------------------
@@ -92,8 +82,8 @@ class Precision:
     ----------
     events, true_hr : the inputs.
     se_log_hr : standard error of log HR, ``sqrt(4 / events)``.
-    ci_ratio : upper / lower limit of the 95% CI — the same for any observed HR.
-    lower, upper : the 95% CI if the trial observed exactly the true HR.
+    ci_ratio : upper / lower limit of the CI (95% by default) — the same for any observed HR.
+    lower, upper : the CI if the trial observed exactly the true HR.
     p_value : the two-sided P value in that case (the median P value of such trials).
     power : probability that the trial ends significant in either direction.
     """
@@ -108,8 +98,11 @@ class Precision:
     power: float
 
 
-def precision_for_events(events: float, true_hr: float, alpha: float = 0.05) -> Precision:
+def precision_for_events(events: float, true_hr: float, level: float = 0.95) -> Precision:
     """Precision and power of a 1:1 trial that analyses ``events`` events.
+
+    The interval has confidence ``level``; the power is that of the two-sided test at
+    ``1 − level`` (significant exactly when that interval excludes HR 1).
 
     Examples
     --------
@@ -121,9 +114,9 @@ def precision_for_events(events: float, true_hr: float, alpha: float = 0.05) -> 
     >>> round(result.p_value, 3), round(result.power, 2)
     (0.019, 0.65)
     """
-    se = _se_from_events(events)
-    log_hr = math.log(_positive("true_hr", true_hr))
-    z = _z(alpha)
+    se = _se_from_events("precision_for_events", events)
+    log_hr = math.log(checks.positive("precision_for_events", "true_hr", true_hr))
+    z = z_for(level, "precision_for_events")
     drift = abs(log_hr) / se
     return Precision(
         events=float(events),
@@ -149,11 +142,11 @@ class BenefitCheck:
     Attributes
     ----------
     benefit_hr : the benefit asked about (a hazard ratio below 1).
-    lower, upper : the 95% CI of the estimate.
+    lower, upper : the CI of the estimate at confidence ``level`` (95% by default).
     inside_ci : whether ``benefit_hr`` lies in that interval (is compatible with the data).
     p_value : one-sided P value against "the true HR is ``benefit_hr`` or lower": the
         probability of an estimate at least as high as the one observed if the benefit
-        were exactly ``benefit_hr``. Below ``alpha / 2`` the data rule that benefit out.
+        were exactly ``benefit_hr``. Below ``(1 − level) / 2`` the data rule that benefit out.
     relative_likelihood : likelihood of ``benefit_hr`` relative to the best-supported HR.
     """
 
@@ -165,7 +158,7 @@ class BenefitCheck:
     relative_likelihood: float
 
 
-def check_benefit(hr: float, se: float, benefit_hr: float, alpha: float = 0.05) -> BenefitCheck:
+def check_benefit(hr: float, se: float, benefit_hr: float, level: float = 0.95) -> BenefitCheck:
     """Is a benefit of ``benefit_hr`` compatible with an estimate ``hr`` (SE ``se`` on log HR)?
 
     The estimate is read as a normal likelihood on log HR (Altman and Bland 1995: a wide
@@ -181,11 +174,11 @@ def check_benefit(hr: float, se: float, benefit_hr: float, alpha: float = 0.05) 
     >>> check_benefit(1.11, 0.125, benefit_hr=0.90).inside_ci
     True
     """
-    log_hr = math.log(_positive("hr", hr))
-    se = _positive("se", se)
-    z = _z(alpha)
+    log_hr = math.log(checks.positive("check_benefit", "hr", hr))
+    se = checks.positive("check_benefit", "se", se)
+    z = z_for(level, "check_benefit")
     lower, upper = math.exp(log_hr - z * se), math.exp(log_hr + z * se)
-    distance = (log_hr - math.log(_positive("benefit_hr", benefit_hr))) / se
+    distance = (log_hr - math.log(checks.positive("check_benefit", "benefit_hr", benefit_hr))) / se
     return BenefitCheck(
         benefit_hr=float(benefit_hr),
         lower=lower,
@@ -229,10 +222,13 @@ def prior_presets(design_hr: float, tail: float = 0.05) -> dict[str, NormalPrior
     >>> round(presets["sceptical"].sd, 3), presets["enthusiastic"].median_hr
     (0.175, 0.75)
     """
-    design_hr = _positive("design_hr", design_hr)
+    design_hr = checks.positive("prior_presets", "design_hr", design_hr)
     if design_hr >= 1:
-        raise DataError(f"design_hr: {design_hr} is not below 1 (a design alternative is a benefit)")
-    sd = -math.log(design_hr) / float(stats.norm.isf(_probability("tail", tail)))
+        checks.fail(
+            checks.call("prior_presets", "design_hr", design_hr),
+            "design_hr must be below 1 (a design alternative is a benefit)",
+        )
+    sd = -math.log(design_hr) / float(stats.norm.isf(checks.probability("prior_presets", "tail", tail)))
     return {
         "non-informative": NormalPrior(median_hr=1.0, sd=10.0),
         "sceptical": NormalPrior(median_hr=1.0, sd=sd),
@@ -267,7 +263,9 @@ class Posterior:
 
 
 def _normal_below(hr: float, mean_log_hr: float, sd: float) -> float:
-    return float(stats.norm.cdf((math.log(_positive("hr", hr)) - mean_log_hr) / sd))
+    return float(
+        stats.norm.cdf((math.log(checks.positive("Posterior.probability_below", "hr", hr)) - mean_log_hr) / sd)
+    )
 
 
 def normal_posterior(prior: NormalPrior, hr: float, se: float) -> Posterior:
@@ -286,14 +284,16 @@ def normal_posterior(prior: NormalPrior, hr: float, se: float) -> Posterior:
     >>> round(posterior.p_below_1, 2), round(posterior.p_below_0_9, 3)
     (0.25, 0.043)
     """
-    prior_sd = _positive("prior.sd", prior.sd)
-    _positive("prior.median_hr", prior.median_hr)
-    data_precision = 1 / _positive("se", se) ** 2
+    prior_sd = checks.positive("normal_posterior", "prior.sd", prior.sd)
+    checks.positive("normal_posterior", "prior.median_hr", prior.median_hr)
+    data_precision = 1 / checks.positive("normal_posterior", "se", se) ** 2
     prior_precision = 1 / prior_sd**2
     precision = prior_precision + data_precision
-    mean = (prior_precision * prior.mean_log_hr + data_precision * math.log(_positive("hr", hr))) / precision
+    mean = (
+        prior_precision * prior.mean_log_hr + data_precision * math.log(checks.positive("normal_posterior", "hr", hr))
+    ) / precision
     sd = math.sqrt(1 / precision)
-    z = _z(0.05)
+    z = Z_95
     return Posterior(
         mean_log_hr=mean,
         sd=sd,
@@ -357,16 +357,21 @@ def conditional_power(
     >>> round(conditional_power(1.0, 1e-9, 390, assumed_hr=detectable_hazard_ratio(390)).probability, 3)  # t≈0: power
     0.8
     """
-    events = _positive("events", events)
-    planned_events = _positive("planned_events", planned_events)
+    events = checks.positive("conditional_power", "events", events)
+    planned_events = checks.positive("conditional_power", "planned_events", planned_events)
     if events >= planned_events:
-        raise DataError(
-            f"events: {events:g} is not below planned_events {planned_events:g}; nothing is left to observe"
+        checks.fail(
+            checks.call("conditional_power", "events", events),
+            f"events must be below planned_events={planned_events:g}; nothing is left to observe",
         )
     t = events / planned_events
-    z_now = -math.log(_positive("observed_hr", observed_hr)) / _se_from_events(events)
-    drift = -math.log(_positive("assumed_hr", assumed_hr)) / _se_from_events(planned_events)
-    shortfall = _z(alpha) - z_now * math.sqrt(t) - drift * (1 - t)
+    z_now = -math.log(checks.positive("conditional_power", "observed_hr", observed_hr)) / _se_from_events(
+        "conditional_power", events
+    )
+    drift = -math.log(checks.positive("conditional_power", "assumed_hr", assumed_hr)) / _se_from_events(
+        "conditional_power", planned_events
+    )
+    shortfall = _z_test("conditional_power", alpha) - z_now * math.sqrt(t) - drift * (1 - t)
     return ConditionalPower(
         information_fraction=t,
         z_now=z_now,
@@ -387,8 +392,10 @@ def probability_observed_at_least(threshold_hr: float, true_hr: float, events: f
     >>> round(probability_observed_at_least(1.11, true_hr=0.85, events=266), 3)
     0.015
     """
-    distance = math.log(_positive("threshold_hr", threshold_hr)) - math.log(_positive("true_hr", true_hr))
-    return float(stats.norm.sf(distance / _se_from_events(events)))
+    distance = math.log(checks.positive("probability_observed_at_least", "threshold_hr", threshold_hr)) - math.log(
+        checks.positive("probability_observed_at_least", "true_hr", true_hr)
+    )
+    return float(stats.norm.sf(distance / _se_from_events("probability_observed_at_least", events)))
 
 
 #: The two tables of precomputed simulations, in ``data/simulated/``.
@@ -427,12 +434,12 @@ def sampling_distribution(
     >>> summary["trials"].tolist(), histogram.groupby("true_hr")["trials"].sum().tolist()
     ([50, 50], [50, 50])
     """
-    published_hr = _positive("published_hr", published_hr)
-    bin_width = _positive("bin_width", bin_width)
-    z = _z(alpha)
+    published_hr = checks.positive("sampling_distribution", "published_hr", published_hr)
+    bin_width = checks.positive("sampling_distribution", "bin_width", bin_width)
+    z = _z_test("sampling_distribution", alpha)
     histograms, rows = [], []
     for true_hr in true_hrs:
-        rng = np.random.default_rng([seed, round(1000 * _positive("true_hrs", true_hr))])
+        rng = np.random.default_rng([seed, round(1000 * checks.positive("sampling_distribution", "true_hrs", true_hr))])
         model = design.alexandra_trial_model(hazard_ratio=true_hr)
         trials = design.simulate_interim(model, events, n_trials=n_trials, seed=rng)
         observed = trials["observed_hr"].to_numpy()
@@ -480,18 +487,20 @@ def load_sampling(folder: str | Path | None = None) -> tuple[pd.DataFrame, pd.Da
     for name in ("histogram", "summary"):
         path = folder / SAMPLING_FILES[name]
         if not path.is_file():
-            raise DataError(f"{path}: missing; run `python scripts/precompute_sampling.py` to make it")
+            checks.fail(str(path), "missing; run `python scripts/precompute_sampling.py` to make it")
         table = pd.read_csv(path, comment="#")
         if table.empty or table.isna().any().any():
-            raise DataError(f"{path}: empty or with missing values; regenerate it with scripts/precompute_sampling.py")
+            checks.fail(str(path), "empty or with missing values; regenerate it with scripts/precompute_sampling.py")
         tables.append(table)
     histogram, summary = tables
     totals = histogram.groupby("true_hr")["trials"].sum()
     for row in summary.itertuples():
         if totals.get(row.true_hr) != row.trials:
-            raise DataError(
-                f"{folder / SAMPLING_FILES['histogram']}: true_hr {row.true_hr} holds "
-                f"{totals.get(row.true_hr, 0)} trials, but the summary says {row.trials}"
+            checks.fail(
+                str(folder / SAMPLING_FILES["histogram"]),
+                f"{totals.get(row.true_hr, 0)} in all, but the summary says {row.trials}",
+                row=f"true_hr {row.true_hr}",
+                field="trials",
             )
     return histogram, summary
 
@@ -506,7 +515,9 @@ def sampling_row(summary: pd.DataFrame, true_hr: float) -> pd.Series:
     matches = summary[np.isclose(summary["true_hr"], true_hr, rtol=0, atol=1e-9)]
     if len(matches) != 1:
         simulated = ", ".join(f"{hr:g}" for hr in summary["true_hr"])
-        raise DataError(f"true_hr: {true_hr!r} was not simulated; the summary has {simulated}")
+        checks.fail(
+            checks.call("sampling_row", "true_hr", true_hr), f"true_hr was not simulated; the summary has {simulated}"
+        )
     return matches.iloc[0]
 
 
@@ -535,10 +546,9 @@ class SubgroupMultiplicity:
     p_any_apparent_benefit: float
 
 
-def _subgroup_se(n_subgroups: int, total_events: float) -> float:
-    if isinstance(n_subgroups, bool) or not isinstance(n_subgroups, (int, np.integer)) or n_subgroups < 1:
-        raise DataError(f"n_subgroups: {n_subgroups!r} is not a whole number of at least 1")
-    return _se_from_events(_positive("total_events", total_events) / n_subgroups)
+def _subgroup_se(function: str, n_subgroups: int, total_events: float) -> float:
+    n_subgroups = checks.whole(function, "n_subgroups", n_subgroups, minimum=1)
+    return _se_from_events(function, checks.positive(function, "total_events", total_events) / n_subgroups)
 
 
 def subgroup_multiplicity(
@@ -557,9 +567,9 @@ def subgroup_multiplicity(
     >>> round(result.p_any_significant, 3), round(result.p_any_apparent_benefit, 3)
     (0.401, 0.999)
     """
-    se = _subgroup_se(n_subgroups, total_events)
-    shift = math.log(_positive("true_hr", true_hr)) / se
-    z = _z(alpha)
+    se = _subgroup_se("subgroup_multiplicity", n_subgroups, total_events)
+    shift = math.log(checks.positive("subgroup_multiplicity", "true_hr", true_hr)) / se
+    z = _z_test("subgroup_multiplicity", alpha)
     p_significant = float(stats.norm.cdf(-z - shift) + stats.norm.sf(z - shift))
     p_harm = float(stats.norm.cdf(shift))
     return SubgroupMultiplicity(
@@ -581,19 +591,19 @@ def forest_draws(n_draws: int, max_subgroups: int, seed: int) -> pd.DataFrame:
     (6, 3)
     """
     for name, value in (("n_draws", n_draws), ("max_subgroups", max_subgroups)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise DataError(f"{name}: {value!r} is not a whole number of at least 1")
+        checks.whole("forest_draws", name, value, minimum=1)
     z = np.random.default_rng(seed).standard_normal((n_draws, max_subgroups)).round(4)
     draw, subgroup = np.meshgrid(np.arange(1, n_draws + 1), np.arange(1, max_subgroups + 1), indexing="ij")
     return pd.DataFrame({"draw": draw.ravel(), "subgroup": subgroup.ravel(), "z": z.ravel()})
 
 
 def simulated_forest(
-    n_subgroups: int, true_hr: float, total_events: float, draws: pd.DataFrame, draw: int, alpha: float = 0.05
+    n_subgroups: int, true_hr: float, total_events: float, draws: pd.DataFrame, draw: int, level: float = 0.95
 ) -> pd.DataFrame:
     """One SIMULATED forest plot: ``n_subgroups`` subgroup estimates from draw ``draw`` of ``draws``.
 
-    Subgroup ``j`` has log HR ``ln(true_hr) + se · z_j`` with ``z_j`` from :func:`forest_draws`.
+    Subgroup ``j`` has log HR ``ln(true_hr) + se · z_j`` with ``z_j`` from :func:`forest_draws`;
+    its interval has confidence ``level``, and it is ``significant`` when that interval excludes 1.
 
     Returns
     -------
@@ -603,12 +613,15 @@ def simulated_forest(
     >>> forest.columns.tolist(), len(forest)
     (['subgroup', 'hr', 'lower', 'upper', 'significant'], 4)
     """
-    se = _subgroup_se(n_subgroups, total_events)
-    z = _z(alpha)
+    se = _subgroup_se("simulated_forest", n_subgroups, total_events)
+    z = z_for(level, "simulated_forest")
     chosen = draws[(draws["draw"] == draw) & (draws["subgroup"] <= n_subgroups)].sort_values("subgroup")
     if len(chosen) != n_subgroups:
-        raise DataError(f"draws: draw {draw} has {len(chosen)} of the {n_subgroups} subgroups asked for")
-    log_hr = math.log(_positive("true_hr", true_hr)) + se * chosen["z"].to_numpy()
+        checks.fail(
+            checks.call("simulated_forest", "draws"),
+            f"draw {draw} has {len(chosen)} of the {n_subgroups} subgroups asked for",
+        )
+    log_hr = math.log(checks.positive("simulated_forest", "true_hr", true_hr)) + se * chosen["z"].to_numpy()
     return pd.DataFrame(
         {
             "subgroup": chosen["subgroup"].to_numpy(),

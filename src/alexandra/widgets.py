@@ -32,6 +32,7 @@ import pandas as pd
 from alexandra import published, uncertainty
 from alexandra.design import detectable_hazard_ratio
 from alexandra.plots import PALETTE
+from alexandra.stats_common import Z_95  # written into the browser's formulas (1.959963984540054)
 from alexandra.survival import tierney_from_ci
 
 __all__ = [
@@ -51,17 +52,23 @@ __all__ = [
     "subgroups",
 ]
 
-#: Critical value of a two-sided 5% test, written into the browser's formulas.
-Z_95 = 1.959963984540054
 
 LINE_HEIGHT = 20
 PLOT_WIDTH = 420
 PLOT_HEIGHT = 250
+#: Width (px) a readout line may take before it wraps; the book's charts.js sets the width the
+#: reader's screen leaves. About 8 px per character at the readouts' 14 px.
+TEXT_WIDTH = 480
+CHAR_WIDTH = 8
 
 
 @dataclass(frozen=True)
 class Control:
-    """One input: a slider (``minimum``, ``maximum``, ``step``) or a drop-down (``options``)."""
+    """One input: a slider (``minimum``, ``maximum``, ``step``) or a drop-down (``options``).
+
+    ``selects`` is ``(other control, value)``: moving this control sets the other one, as a
+    custom-prior slider selects "custom" in the prior drop-down.
+    """
 
     name: str
     label: str
@@ -70,6 +77,7 @@ class Control:
     maximum: float = 1.0
     step: float = 0.01
     options: tuple[str, ...] = ()
+    selects: tuple[str, str] | None = None
 
     @property
     def whole(self) -> bool:
@@ -153,7 +161,7 @@ class BookWidget:
     controls: tuple[Control, ...]
     compute: Callable[..., Any]
     readouts: tuple[Readout, ...]
-    plot: Callable[[BookWidget], alt.TopLevelMixin]
+    plot: Callable[[BookWidget], alt.Chart | alt.LayerChart | alt.HConcatChart]
     derived: tuple[tuple[str, str], ...] = ()
     readout_bases: Mapping[str, Callable[[BookWidget], alt.Chart]] = field(default_factory=dict)
 
@@ -186,27 +194,64 @@ class BookWidget:
         derived = [alt.param(name=self.param_name(name), expr=self.expr(template)) for name, template in self.derived]
         return bound + derived
 
-    def readout_panel(self) -> alt.LayerChart:
-        """Text marks, one per readout, computed in the browser."""
-        one_row = alt.Data(values=[{"row": 0}])
-        layers = []
-        for line, readout in enumerate(self.readouts):
-            base = self.readout_bases[readout.source](self) if readout.source != "controls" else alt.Chart(one_row)
-            layers.append(
-                base.transform_calculate(readout=readout.vega(self.expr))
-                .mark_text(align="left", baseline="top", fontSize=14, color=PALETTE["black"])
-                .encode(x=alt.value(0), y=alt.value(line * LINE_HEIGHT), text="readout:N")
+    def readout_panel(self) -> alt.Chart:
+        """The readout lines, computed in the browser, as one text mark that wraps to the width.
+
+        Each line wraps at word boundaries to the width in the ``text_width`` parameter
+        (set by the book's charts.js to what the screen leaves).
+        """
+        sources = {readout.source for readout in self.readouts} - {"controls"}
+        if len(sources) > 1:
+            raise ValueError(f"widget {self.key!r}: readouts can use one data source, not {sorted(sources)}")
+        base = self.readout_bases[sources.pop()](self) if sources else alt.Chart(alt.Data(values=[{"row": 0}]))
+        chars = f"max(16, floor({self.param_name('text_width')} / {CHAR_WIDTH}))"
+        wrap = r"trim(replace({text}, regexp('(.{{1,' + {chars} + '}})(\\s+|$)', 'g'), '$1\n'))"
+        text = r" + '\n' + ".join(wrap.format(text=readout.vega(self.expr), chars=chars) for readout in self.readouts)
+        return (
+            base.transform_calculate(readout=text)
+            .mark_text(
+                align="left",
+                baseline="top",
+                fontSize=14,
+                lineHeight=LINE_HEIGHT,
+                lineBreak="\n",
+                color=PALETTE["black"],
             )
-        return alt.layer(*layers).properties(
-            width=PLOT_WIDTH, height=LINE_HEIGHT * len(self.readouts), view=alt.ViewBackground(stroke=None)
+            .encode(x=alt.value(0), y=alt.value(0), text="readout:N")
+            .properties(
+                name=self.param_name("readouts"),
+                width=PLOT_WIDTH,
+                height=LINE_HEIGHT * len(self.readouts),
+                view=alt.ViewBackground(stroke=None),
+            )
         )
 
     def chart(self) -> alt.VConcatChart:
-        """The client-side widget: plot, readouts and bound controls (works with no kernel)."""
+        """The client-side widget: plot, readouts and bound controls (works with no kernel).
+
+        ``usermeta`` tells the book's charts.js which parameter takes the text width and which
+        controls select another (:attr:`Control.selects`).
+        """
+        selects = {
+            self.param_name(control.name): [self.param_name(control.selects[0]), control.selects[1]]
+            for control in self.controls
+            if control.selects
+        }
+        text_width = alt.param(name=self.param_name("text_width"), value=TEXT_WIDTH)
         return (
             alt.vconcat(self.plot(self), self.readout_panel(), spacing=12)
-            .add_params(*self.params())
-            .properties(title=self.title, description=self.description)
+            .add_params(*self.params(), text_width)
+            .properties(
+                title=self.title,
+                description=self.description,
+                usermeta={
+                    "alexandra": {
+                        "textWidth": self.param_name("text_width"),
+                        "textMark": self.param_name("readouts") + "_marks",
+                        "selects": selects,
+                    }
+                },
+            )
         )
 
     def live(self) -> ipywidgets.VBox:
@@ -218,6 +263,12 @@ class BookWidget:
             lines = self.lines(**{name: widget.value for name, widget in inputs.items()})
             output.value = "<br>".join(lines)
 
+        def selecting(other: str, value: str) -> Callable[[object], None]:
+            return lambda _change: setattr(inputs[other], "value", value)
+
+        for control in self.controls:
+            if control.selects:  # observed first, so that `show` sees the selected value
+                inputs[control.name].observe(selecting(*control.selects), names="value")
         for widget in inputs.values():
             widget.observe(show, names="value")
         show()
@@ -500,8 +551,8 @@ def bayesian() -> BookWidget:
         ),
         controls=(
             Control("prior", "Prior", default="sceptical", options=PRIOR_CHOICES),
-            Control("prior_median", "Custom prior: median HR", default=1.0, minimum=0.5, maximum=1.5, step=0.01),
-            Control("prior_sd", "Custom prior: SD of log HR", default=0.2, minimum=0.05, maximum=1.0, step=0.01),
+            Control("prior_median", "Custom prior: median HR", 1.0, 0.5, 1.5, 0.01, selects=("prior", "custom")),
+            Control("prior_sd", "Custom prior: SD of log HR", 0.2, 0.05, 1.0, 0.01, selects=("prior", "custom")),
         ),
         derived=(
             ("prior_mean", choose("mean_log_hr", "log({prior_median})")),
@@ -746,7 +797,7 @@ def subgroups() -> BookWidget:
         )
         verdicts = ["not significant", "significant at 5%"]
         colours = alt.Scale(domain=verdicts, range=[PALETTE["blue"], PALETTE["vermillion"]])
-        legend = alt.Legend(orient="right")
+        legend = alt.Legend(orient="top")
         intervals = base.mark_rule(strokeWidth=2).encode(
             x=alt.X("lower_shown:Q", scale=scale),
             x2="upper_shown:Q",

@@ -1,0 +1,152 @@
+// Draws the book's Altair charts (alexandra.plots.book_chart_bundle writes one call per chart):
+// * each chart fits the width of its column, from a 360-px phone to a desktop: panels side by side
+//   are stacked when they do not fit, then the plots narrow (text keeps its size) and titles wrap;
+// * a chart is redrawn when the window's width changes, keeping the values of its controls;
+// * usermeta.alexandra.textWidth names a parameter that receives the width text may use (px), so
+//   that a chart's lines of text wrap: the width of the chart less where the mark named by
+//   usermeta.alexandra.textMark starts;
+// * usermeta.alexandra.selects {control: [other control, value]}: moving the first control sets the
+//   other, e.g. a custom-prior slider selects "custom" in the prior drop-down.
+(function () {
+  "use strict";
+
+  const MIN_PLOT_WIDTH = 140; // px: narrower plots lose their axis labels
+  const TITLE_CHAR_WIDTH = 0.62; // average width of a bold title character, in em
+  const ATTEMPTS = 6;
+
+  function visit(node, action) {
+    if (Array.isArray(node)) {
+      node.forEach((child) => visit(child, action));
+    } else if (node !== null && typeof node === "object") {
+      action(node);
+      for (const [key, child] of Object.entries(node)) {
+        if (key !== "data" && key !== "datasets") visit(child, action);
+      }
+    }
+  }
+
+  function wrapLines(text, chars) {
+    const lines = [];
+    for (const word of text.split(/\s+/)) {
+      const last = lines.length - 1;
+      if (last >= 0 && (lines[last] + " " + word).length <= chars) lines[last] += " " + word;
+      else lines.push(word);
+    }
+    return lines;
+  }
+
+  function variant(spec, layout) {
+    const { datasets, ...rest } = spec; // the data are shared, never changed
+    const copy = JSON.parse(JSON.stringify(rest));
+    if (datasets) copy.datasets = datasets;
+    visit(copy, (node) => {
+      if (layout.stack && Array.isArray(node.hconcat)) {
+        node.vconcat = node.hconcat;
+        delete node.hconcat;
+      }
+      if (typeof node.width === "number" && ("mark" in node || "layer" in node)) {
+        node.width = Math.min(node.width, Math.max(MIN_PLOT_WIDTH, Math.round(node.width * layout.factor)));
+      }
+      const title = typeof node.title === "string" ? { text: node.title } : node.title;
+      if (title && typeof title.text === "string" && ("mark" in node || "layer" in node || "vconcat" in node || "hconcat" in node)) {
+        const size = title.fontSize || 13;
+        node.title = { ...title, text: wrapLines(title.text, Math.floor(layout.width / (size * TITLE_CHAR_WIDTH))) };
+      }
+    });
+    const meta = (spec.usermeta && spec.usermeta.alexandra) || {};
+    for (const param of copy.params || []) {
+      if (param.name in layout.values) param.value = layout.values[param.name];
+      if (param.name === meta.textWidth) param.value = Math.floor(layout.width - layout.textOffset);
+    }
+    return copy;
+  }
+
+  function available(element) {
+    const style = getComputedStyle(element);
+    const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    return Math.max(MIN_PLOT_WIDTH, element.parentElement.clientWidth - padding);
+  }
+
+  function boundValues(spec, view) {
+    const values = {};
+    for (const param of spec.params || []) {
+      if (param.bind && view) values[param.name] = view.signal(param.name);
+    }
+    return values;
+  }
+
+  function wireSelects(spec, view) {
+    const selects = (spec.usermeta && spec.usermeta.alexandra && spec.usermeta.alexandra.selects) || {};
+    for (const [control, [other, value]] of Object.entries(selects)) {
+      view.addSignalListener(control, () => {
+        if (view.signal(other) !== value) view.signal(other, value).runAsync();
+      });
+    }
+  }
+
+  async function draw(element, spec, previous) {
+    const width = available(element);
+    const values = boundValues(spec, previous && previous.view);
+    const layout = { factor: 1, stack: false, width, values, textOffset: 0 };
+    const meta = (spec.usermeta && spec.usermeta.alexandra) || {};
+    // A redraw is drawn out of sight, then put in place of the previous drawing, so the reader
+    // never sees the fitting (the first drawing is in place: a page printed early still shows it).
+    const holder = document.createElement("div");
+    if (previous) holder.style.cssText = "position: absolute; left: 0; top: 0; visibility: hidden";
+    element.style.position = "relative";
+    element.appendChild(holder);
+    let result = null;
+    let tried = [];
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (result) result.finalize();
+      result = await vegaEmbed(holder, variant(spec, layout), { actions: false });
+      const frame = holder.querySelector("svg, canvas").getBoundingClientRect();
+      const text = meta.textMark && holder.querySelector(`.${meta.textMark}`);
+      const textOffset = text ? text.getBoundingClientRect().left - frame.left : 0;
+      if (Math.abs(textOffset - layout.textOffset) > 1) {
+        layout.textOffset = textOffset; // text starts to the right of the chart's edge: wrap sooner
+        continue;
+      }
+      if (frame.width <= width + 0.5) break;
+      const drawn = frame.width;
+      if (!layout.stack && JSON.stringify(spec).includes('"hconcat"')) {
+        layout.stack = true; // side by side does not fit: one panel under the other
+        tried = [];
+        continue;
+      }
+      // The drawn width is about fixed + factor * plots: solve for the factor that fits.
+      tried.push([layout.factor, drawn]);
+      let factor = layout.factor * (width / drawn);
+      if (tried.length > 1) {
+        const [[f1, w1], [f2, w2]] = tried.slice(-2);
+        if (f1 !== f2 && w1 !== w2) factor = f2 + ((width - w2) * (f1 - f2)) / (w1 - w2);
+      }
+      layout.factor = Math.max(0.05, Math.min(layout.factor * 0.98, factor));
+    }
+    if (previous) previous.finalize();
+    for (const child of [...element.children]) if (child !== holder) child.remove();
+    holder.style.cssText = "";
+    wireSelects(spec, result.view);
+    element.dataset.drawnWidth = String(width);
+    return result;
+  }
+
+  window.alexandraChart = function (element, spec) {
+    let current = null;
+    let pending = Promise.resolve();
+    const redraw = () => {
+      pending = pending.then(async () => {
+        current = await draw(element, spec, current);
+      });
+      return pending;
+    };
+    let timer = null;
+    window.addEventListener("resize", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (Math.abs(available(element) - Number(element.dataset.drawnWidth)) > 8) redraw();
+      }, 200);
+    });
+    return redraw();
+  };
+})();

@@ -1,0 +1,287 @@
+"""Committed notebook outputs: compare them with the build's, and save the build's into book/.
+
+The book build (``make book``) executes every chapter and keeps the outputs in
+its jupyter-cache (``_build/.jupyter_cache``), from which the pages are drawn.
+The regression test (``tests/test_notebooks.py``) compares those outputs with
+the ones committed in ``book/``, so each notebook runs once per ``make test``;
+``make nb`` copies the build's outputs into ``book/`` to accept a change on
+purpose. (Not ``_build/jupyter_execute/``: when a chapter comes from the cache,
+myst-nb writes the source notebook there, with its committed outputs.)
+
+Numbers are compared as the reader sees them, not bit for bit:
+
+- a glued number whose every use in the markdown has a format
+  (``{glue:text}`key:.2f` ``) is compared formatted, as printed on the page;
+- every other number is compared to a relative 1e-9: far below any precision
+  the book prints, far above the last-bit differences between processors
+  (numpy's AVX2 and AVX-512 code paths are not bit-identical);
+- fields that change from run to run are dropped (:data:`VOLATILE`) or masked
+  (:data:`VOLATILE_TEXT`), each for a stated reason.
+
+Usage (``make nb``)::
+
+    python scripts/notebook_outputs.py save [book/NAME.ipynb ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import hashlib
+import json
+import math
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "_build" / ".jupyter_cache"
+SOURCES_STAMP = ROOT / "_build" / "sources.sha256"
+"""Written by ``make book``: the hash of src/ and data/ that the build executed with."""
+
+VOLATILE: dict[str, str] = {
+    "/metadata": "the Python patch release and widget state of whoever ran it",
+    "/cells/*/metadata": "execution timestamps (tags are compared with the cells' sources)",
+    "/cells/*/execution_count": "depends on how often a cell was run",
+    "/cells/*/outputs/*/execution_count": "the same",
+    "/cells/*/outputs/*/data/image/png": "PNG bytes differ with library builds; alt text and captions are still compared",
+    "/cells/*/outputs/*/data/application/vnd.jupyter.widget-view+json": "random widget model ids",
+}
+"""Notebook fields left out of the comparison (pytest-notebook diff paths), and why."""
+DIFF_IGNORE = tuple(VOLATILE)
+
+VOLATILE_TEXT: tuple[tuple[str, str, str], ...] = (
+    (r"time fit was run = [^\n]*", "time fit was run = <removed>", "lifelines prints the clock time of a fit"),
+    (r"time fit was run</td>\s*<td>[^<]*<", "time fit was run</td><td><removed><", "the same, as HTML"),
+    (r'"\$schema": ?"[^"]*"', '"$schema": "<vega-lite schema>"', "the schema URL changes with Altair patch releases"),
+    (r"data-[0-9a-f]{32}", "data-<hash>", "Altair names a chart's data by a hash of every value's last bit"),
+    (r"vega-[0-9a-f]{12}", "vega-<id>", "the chart's element id is a hash of its spec"),
+)
+"""Text masked before the comparison: (pattern, replacement, why)."""
+
+NUMBER = re.compile(r"-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+RELATIVE_TOLERANCE = 1e-9
+GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`]+)`")
+NOTEBOOK_METADATA_KEPT = ("kernelspec",)
+"""Notebook metadata a committed notebook keeps (``language_info`` names the Python patch release of whoever ran it)."""
+
+
+def glue_formats(notebook: dict[str, Any]) -> dict[str, set[str]]:
+    """For each glued key, the format specs of its uses in markdown ('' for a use without one).
+
+    >>> glue_formats({"cells": [{"cell_type": "markdown", "source": "HR {glue:text}`hr:.2f`, {glue}`hr`"}]})
+    {'hr': {'', '.2f'}}
+    """
+    formats: dict[str, set[str]] = {}
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            for role in GLUE_ROLE.findall(_text(cell["source"])):
+                key, _, spec = role.partition(":")
+                formats.setdefault(key.strip(), set()).add(spec.strip())
+    return formats
+
+
+def _text(value: str | list[str]) -> str:
+    return value if isinstance(value, str) else "".join(value)
+
+
+def _masked(text: str) -> str:
+    for pattern, replacement, _ in VOLATILE_TEXT:
+        text = re.sub(pattern, replacement, text)
+    return text
+
+
+def _as_displayed(text: str, specs: set[str]) -> str | None:
+    """A glued number as every markdown use prints it, or None when it is not a number printed with formats only."""
+    if not specs or "" in specs:
+        return None
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return None
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    try:
+        return " | ".join(f"{{:{spec}}}".format(value) for spec in sorted(specs))
+    except ValueError:
+        return None
+
+
+def _field_text(value: Any) -> str:
+    """An output field as text: strings and lists of lines joined, JSON (a Vega-Lite spec) dumped."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(value)
+    return json.dumps(value, sort_keys=True)
+
+
+def _same_as_displayed(committed: str, executed: str, specs: set[str]) -> bool:
+    """Equal as the page shows it: a glued number by its formats, anything else number by number."""
+    shown = _as_displayed(committed, specs), _as_displayed(executed, specs)
+    if shown[0] is not None and shown[1] is not None:
+        return shown[0] == shown[1]
+    return _same_text(_masked(committed), _masked(executed))
+
+
+def snapped(committed: dict[str, Any], executed: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``executed`` in which every output field equal as displayed takes the committed text.
+
+    What is left differs in a way a reader could see; pytest-notebook's diff then reports it.
+    """
+    formats = glue_formats(committed)
+    result = copy.deepcopy(executed)
+    for old_cell, new_cell in zip(committed["cells"], result["cells"], strict=True):
+        # Outputs pair up in order; any left over in either notebook is a difference the diff reports.
+        for old, new in zip(old_cell.get("outputs", []), new_cell.get("outputs", []), strict=False):
+            if old.get("output_type") != new.get("output_type"):
+                continue
+            if (
+                "text" in old
+                and "text" in new
+                and _same_text(_masked(_field_text(old["text"])), _masked(_field_text(new["text"])))
+            ):
+                new["text"] = old["text"]
+            specs = formats.get(old.get("metadata", {}).get("scrapbook", {}).get("name", ""), set())
+            for mime, value in old.get("data", {}).items():
+                if mime in new.get("data", {}) and _same_as_displayed(
+                    _field_text(value), _field_text(new["data"][mime]), specs
+                ):
+                    new["data"][mime] = value
+    return result
+
+
+def _same_text(committed: str, executed: str) -> bool:
+    """Equal outside numbers; numbers equal to a relative 1e-9."""
+    if committed == executed:
+        return True
+    words = [NUMBER.split(committed), NUMBER.split(executed)]
+    numbers = [NUMBER.findall(committed), NUMBER.findall(executed)]
+    if words[0] != words[1] or len(numbers[0]) != len(numbers[1]):
+        return False
+    return all(
+        a == b or math.isclose(float(a), float(b), rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-12)
+        for a, b in zip(*numbers, strict=True)
+    )
+
+
+def differences(committed: dict[str, Any], executed: dict[str, Any]) -> str:
+    """pytest-notebook's diff of the outputs a reader would see differ; empty when they agree."""
+    import nbformat
+    from pytest_notebook.diffing import diff_notebooks, diff_to_string, filter_diff
+
+    if [_text(c["source"]) for c in committed["cells"]] != [_text(c["source"]) for c in executed["cells"]]:
+        return "the cells differ: the build executed another version of this notebook (run `make book`)"
+    # nbformat.reads joins multi-line strings, so that a list of lines and its text compare equal.
+    before, after = (nbformat.reads(json.dumps(nb), as_version=4) for nb in (committed, snapped(committed, executed)))
+    diff = filter_diff(diff_notebooks(before, after), list(DIFF_IGNORE))
+    return diff_to_string(before, diff, use_color=False) if diff else ""
+
+
+SOURCES = ("src/alexandra", "data", "requirements.txt")
+"""What a chapter's outputs depend on besides its own cells: the package, the data and the pinned versions."""
+
+
+def sources_hash() -> str:
+    """SHA-256 of every file under :data:`SOURCES` (names and contents), in a stable order."""
+    digest = hashlib.sha256()
+    for source in SOURCES:
+        path = ROOT / source
+        files = (
+            sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            if path.is_dir()
+            else [path]
+        )
+        for file in files:
+            digest.update(file.relative_to(ROOT).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def build_is_current() -> str | None:
+    """None when the build executed the current package and data; otherwise what is wrong."""
+    if not SOURCES_STAMP.is_file():
+        return f"{SOURCES_STAMP} not found: run `make book` (the build writes it)"
+    if SOURCES_STAMP.read_text().strip() != sources_hash():
+        return "src/, data/ or requirements.txt changed since the book was built: run `make book`"
+    return None
+
+
+def executed(notebook: Path) -> dict[str, Any]:
+    """``notebook`` with the outputs the last build executed (its cells as they are now).
+
+    Raises
+    ------
+    LookupError
+        No build, or a code cell changed since the build executed the notebook.
+    """
+    import nbformat
+    from jupyter_cache import get_cache
+
+    if not CACHE.is_dir():
+        raise LookupError(f"{CACHE} not found: run `make book`")
+    source = nbformat.read(notebook, as_version=4)
+    try:
+        _, merged = get_cache(str(CACHE)).merge_match_into_notebook(source)
+    except KeyError:
+        raise LookupError(f"{notebook.name}: its code changed since the book was built: run `make book`") from None
+    result: dict[str, Any] = json.loads(nbformat.writes(merged))
+    return result
+
+
+def cleaned(notebook: dict[str, Any]) -> dict[str, Any]:
+    """A notebook as it is committed: no execution timestamps, no Python patch version, no widget state."""
+    for cell in notebook["cells"]:
+        cell.get("metadata", {}).pop("execution", None)
+    notebook["metadata"] = {
+        key: notebook["metadata"][key] for key in NOTEBOOK_METADATA_KEPT if key in notebook["metadata"]
+    }
+    return notebook
+
+
+def save(notebook: Path) -> None:
+    """Copy the build's outputs of ``notebook`` into it (cells must match), cleaned for committing."""
+    stale = build_is_current()
+    if stale:
+        raise SystemExit(f"error: {stale}")
+    try:
+        built = executed(notebook)
+    except LookupError as error:
+        raise SystemExit(f"error: {error}") from None
+    committed = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell, run in zip(committed["cells"], built["cells"], strict=True):
+        if cell["cell_type"] == "code":
+            cell["outputs"] = run.get("outputs", [])
+            cell["execution_count"] = run.get("execution_count")
+    notebook.write_text(json.dumps(cleaned(committed), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "action",
+        choices=["save", "clean", "hash"],
+        help="save: copy the build's outputs; clean: strip timestamps only; hash: print the sources' hash",
+    )
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook of _toc.yml")
+    arguments = parser.parse_args(argv)
+    if arguments.action == "hash":
+        print(sources_hash())
+        return
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    notebooks = arguments.notebooks or [ROOT / f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").exists()]
+    for notebook in notebooks:
+        if arguments.action == "save":
+            save(notebook)
+        else:
+            data = json.loads(notebook.read_text(encoding="utf-8"))
+            notebook.write_text(json.dumps(cleaned(data), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"{notebook}: {arguments.action} done", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
