@@ -58,6 +58,7 @@ VOLATILE_TEXT: tuple[tuple[str, str, str], ...] = (
     (r'"\$schema": ?"[^"]*"', '"$schema": "<vega-lite schema>"', "the schema URL changes with Altair patch releases"),
     (r"data-[0-9a-f]{32}", "data-<hash>", "Altair names a chart's data by a hash of every value's last bit"),
     (r"vega-[0-9a-f]{12}", "vega-<id>", "the chart's element id is a hash of its spec"),
+    (r"\bT_[0-9a-f]{5}(?=[_\"])", "T_<id>", "pandas' Styler names each styled table with a random id"),
 )
 """Text masked before the comparison: (pattern, replacement, why)."""
 

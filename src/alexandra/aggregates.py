@@ -42,7 +42,7 @@ SIMULATED_STRATA: dict[str, dict[str, float]] = {
 }
 """Assumed shares of the randomisation strata, used only to *simulate* stratum columns.
 
-These are not published: the ALEXANDRA paper names its strata (surgery, nodal
+These are not in the abstract and figure legends this book uses: the ALEXANDRA paper names its strata (surgery, nodal
 status, PD-L1) but gives no counts. The shares are round, plausible numbers so
 that a chapter can show how a stratified analysis is run; the simulated strata
 are independent of outcome, so they carry no information about the trial.

@@ -45,7 +45,7 @@ HAZARD_RATIOS = tuple(float(hr) for hr in np.round(np.arange(0.6, 1.2001, 0.02),
 
 
 def design_hr() -> float:
-    """The design hazard ratio the book derives (not published): Schoenfeld at 80% power, two-sided 5%.
+    """The design hazard ratio the book derives (not in the sources it uses): Schoenfeld at 80% power, two-sided 5%.
 
     >>> design_hr()
     0.75

@@ -283,7 +283,7 @@ def _interval_readout(label: str, centre: str, spread: str) -> Readout:
 
 
 def design_hr() -> float:
-    """The design hazard ratio the chapter assumes (ALEXANDRA's is not published).
+    """The design hazard ratio the chapter assumes (ALEXANDRA's is not in the abstract and figure legends this book uses).
 
     Schoenfeld's detectable HR for the planned events at 80% power and two-sided 5%, rounded
     to the sliders' steps of 0.01 so that a slider can sit on it.
