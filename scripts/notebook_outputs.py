@@ -59,6 +59,7 @@ VOLATILE_TEXT: tuple[tuple[str, str, str], ...] = (
     (r"data-[0-9a-f]{32}", "data-<hash>", "Altair names a chart's data by a hash of every value's last bit"),
     (r"vega-[0-9a-f]{12}", "vega-<id>", "the chart's element id is a hash of its spec"),
     (r"\bT_[0-9a-f]{5}(?=[_\"])", "T_<id>", "pandas' Styler names each styled table with a random id"),
+    (r" at 0x[0-9a-f]+>", " at 0x<address>>", "an object's default repr names its memory address"),
 )
 """Text masked before the comparison: (pattern, replacement, why)."""
 
@@ -72,8 +73,8 @@ NOTEBOOK_METADATA_KEPT = ("kernelspec",)
 def glue_formats(notebook: dict[str, Any]) -> dict[str, set[str]]:
     """For each glued key, the format specs of its uses in markdown ('' for a use without one).
 
-    >>> glue_formats({"cells": [{"cell_type": "markdown", "source": "HR {glue:text}`hr:.2f`, {glue}`hr`"}]})
-    {'hr': {'', '.2f'}}
+    >>> sorted(glue_formats({"cells": [{"cell_type": "markdown", "source": "HR {glue:text}`hr:.2f`, {glue}`hr`"}]})["hr"])
+    ['', '.2f']
     """
     formats: dict[str, set[str]] = {}
     for cell in notebook["cells"]:
@@ -168,6 +169,34 @@ def _same_text(committed: str, executed: str) -> bool:
     )
 
 
+def coalesced_streams(notebook: dict[str, Any]) -> dict[str, Any]:
+    """A copy in which consecutive outputs of one stream (stdout, stderr) are one output, as the page shows them.
+
+    How a cell's printed lines are cut into stream outputs depends on when the kernel flushed them.
+
+    >>> cell = {"cell_type": "code", "outputs": [{"output_type": "stream", "name": "stdout", "text": "a\\n"},
+    ...                                          {"output_type": "stream", "name": "stdout", "text": ["b\\n"]}]}
+    >>> coalesced_streams({"cells": [cell]})["cells"][0]["outputs"]
+    [{'output_type': 'stream', 'name': 'stdout', 'text': 'a\\nb\\n'}]
+    """
+    result = copy.deepcopy(notebook)
+    for cell in result["cells"]:
+        merged: list[dict[str, Any]] = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (
+                previous is not None
+                and output.get("output_type") == previous.get("output_type") == "stream"
+                and output.get("name") == previous.get("name")
+            ):
+                previous["text"] = _text(previous["text"]) + _text(output["text"])
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged
+    return result
+
+
 def differences(committed: dict[str, Any], executed: dict[str, Any]) -> str:
     """pytest-notebook's diff of the outputs a reader would see differ; empty when they agree."""
     import nbformat
@@ -175,6 +204,7 @@ def differences(committed: dict[str, Any], executed: dict[str, Any]) -> str:
 
     if [_text(c["source"]) for c in committed["cells"]] != [_text(c["source"]) for c in executed["cells"]]:
         return "the cells differ: the build executed another version of this notebook (run `make book`)"
+    committed, executed = coalesced_streams(committed), coalesced_streams(executed)
     # nbformat.reads joins multi-line strings, so that a list of lines and its text compare equal.
     before, after = (nbformat.reads(json.dumps(nb), as_version=4) for nb in (committed, snapped(committed, executed)))
     diff = filter_diff(diff_notebooks(before, after), list(DIFF_IGNORE))

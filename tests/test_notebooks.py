@@ -203,3 +203,56 @@ def test_the_build_stamp_changes_with_the_package_the_data_and_the_pins(tmp_path
         (tmp_path / name).write_text((tmp_path / name).read_text() + "# changed\n")
         assert notebook_outputs.sources_hash() != before, name
     assert "changed since the book was built" in (notebook_outputs.build_is_current() or "")
+
+
+def one_cell_notebook(outputs: list[dict]) -> dict:
+    return {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {
+                "cell_type": "code",
+                "id": "a",
+                "metadata": {},
+                "execution_count": 1,
+                "source": "show()",
+                "outputs": outputs,
+            }
+        ],
+    }
+
+
+def test_printed_lines_cut_into_other_stream_chunks_pass() -> None:
+    """How printed lines are split into stream outputs depends on when the kernel flushed them."""
+    one = one_cell_notebook([{"output_type": "stream", "name": "stdout", "text": "block 2: 1\nblock 8: 4\n"}])
+    two = one_cell_notebook(
+        [
+            {"output_type": "stream", "name": "stdout", "text": "block 2: 1\n"},
+            {"output_type": "stream", "name": "stdout", "text": "block 8: 4\n"},
+        ]
+    )
+    assert notebook_outputs.differences(one, two) == ""
+    changed = one_cell_notebook(
+        [
+            {"output_type": "stream", "name": "stdout", "text": "block 2: 1\n"},
+            {"output_type": "stream", "name": "stdout", "text": "block 8: 5\n"},
+        ]
+    )
+    assert "block 8: 5" in notebook_outputs.differences(one, changed)
+
+
+def test_a_memory_address_in_a_repr_passes() -> None:
+    def styler(address: str) -> dict:
+        return one_cell_notebook(
+            [
+                {
+                    "output_type": "execute_result",
+                    "execution_count": 1,
+                    "metadata": {},
+                    "data": {"text/plain": f"<pandas.io.formats.style.Styler at {address}>"},
+                }
+            ]
+        )
+
+    assert notebook_outputs.differences(styler("0x7f69da629f50"), styler("0x7f3147ddd250")) == ""
