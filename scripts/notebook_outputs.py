@@ -288,6 +288,15 @@ def save(notebook: Path) -> None:
     notebook.write_text(json.dumps(cleaned(committed), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def toc_notebooks() -> list[Path]:
+    """The notebooks listed in ``_toc.yml``, in its order: exactly what the book executes."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return [ROOT / f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").exists()]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -300,11 +309,7 @@ def main(argv: list[str] | None = None) -> None:
     if arguments.action == "hash":
         print(sources_hash())
         return
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
-    notebooks = arguments.notebooks or [ROOT / f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").exists()]
+    notebooks = arguments.notebooks or toc_notebooks()
     for notebook in notebooks:
         if arguments.action == "save":
             save(notebook)

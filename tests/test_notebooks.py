@@ -15,7 +15,6 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 import notebook_outputs  # scripts/ is on the path (tests/conftest.py)
 from conftest import ROOT
@@ -23,9 +22,7 @@ from conftest import ROOT
 
 def chapter_notebooks() -> list[Path]:
     """Notebooks listed in ``_toc.yml`` — exactly what the book executes."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
-    notebooks = [ROOT / f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").exists()]
+    notebooks = notebook_outputs.toc_notebooks()
     assert notebooks, "no chapter notebooks found in _toc.yml"
     return notebooks
 

@@ -38,8 +38,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from alexandra import survival
+from alexandra.comparison import REFERENCE_ARM
 from alexandra.errors import DataError
-from alexandra.published import find_data_dir
+from alexandra.published import ARMS, find_data_dir
 from alexandra.reconstruct import SIMULATED_STRATA, PseudoIPD
 
 __all__ = [
@@ -51,7 +52,6 @@ __all__ = [
     "write",
 ]
 
-REFERENCE_ARM = "chemotherapy"
 FILES = {
     "data": "alexandra_pseudo_ipd.csv",
     "constraints": "alexandra_pseudo_ipd_constraints.csv",
@@ -155,8 +155,7 @@ def _checked_patients(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     time = frame.time.map(_as_float).to_numpy()  # Python's float() reads a 17-digit number back bit for bit
     refuse(~np.isfinite(time) | (time < 0), "time", "is not a time in months ≥ 0")
     refuse(~frame.event.isin(["0", "1"]).to_numpy(), "event", "is not 0 (censored) or 1 (event)")
-    arms = ("atezolizumab", REFERENCE_ARM)
-    refuse(~frame.arm.isin(arms).to_numpy(), "arm", f"is not one of {', '.join(arms)}")
+    refuse(~frame.arm.isin(ARMS).to_numpy(), "arm", f"is not one of {', '.join(ARMS)}")
     data = frame.assign(time=time, event=frame.event.astype(np.int64))
     for column, shares in SIMULATED_STRATA.items():
         if column in data:
