@@ -5,6 +5,10 @@ Kaplan–Meier figure as a digitiser reads it, the numbers at risk under it, the
 patients and events per arm, the follow-up — and rebuilds the patients:
 
 (a) ``guyot_risk_table``: Guyot's algorithm with the numbers-at-risk table and total events;
+``guyot_exact_reading``: the same on the figure read without reading error (only the
+    drops closer than a 200th of its width merged), to tell the algorithm's loss from the reading's;
+``guyot_exact_in_figure``: that rebuild up to the end of the figure, and the ideal's patients
+    after it, to tell what is lost inside the figure from what is lost after its end;
 (a') ``guyot_no_totals``: the same without the total events;
 (b) ``guyot_events_only``: Guyot's algorithm with only the arm size and total events;
 (c) ``from_aggregates``: no figure at all, only the aggregates a paper like ALEXANDRA prints
@@ -12,12 +16,17 @@ patients and events per arm, the follow-up — and rebuilds the patients:
     risk where the figure stops); the hazard ratio is *not* given. Run on the scenarios
     :data:`AGGREGATE_SCENARIOS` only (it takes about a second a trial);
 ``ideal``: what the information in the figure allows at best: the exact event times, and
-    each interval's true number of censored patients spread evenly over the interval.
+    each interval's true number of censored patients spread evenly over the interval;
+``ideal_between_events``: more than any figure tells: the exact event times, and the true number
+    censored between every two consecutive event times, spread evenly between them.
 
 Each rebuilt trial is compared with the true patients: the error of the Cox log
 hazard ratio, the ratio of its standard errors, the largest and the mean gap
-between the Kaplan–Meier curves (up to where the figure stops) and the
-difference in log-rank P values.
+between the Kaplan–Meier curves (up to where the figure stops), next to the
+largest gap between the digitised curve itself and the true one (what a rebuild
+that follows the curve it is given cannot avoid), and the difference in
+log-rank P values. The ideal knows the exact events after the end of the figure
+too, which no figure shows.
 
 Usage::
 
@@ -51,15 +60,24 @@ import numpy as np
 import pandas as pd
 
 from alexandra import survival
-from alexandra.digitised import CleaningWarning
+from alexandra.digitised import CleaningWarning, clean_curve
 from alexandra.reconstruct import from_aggregates, guyot
-from alexandra.simulate import published_figure, simulate_trial
+from alexandra.simulate import FigureReading, published_figure, simulate_trial
 from generated_table import write_table  # scripts/ is on the path when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "data" / "reconstructed" / "accuracy_study.csv"
 
-METHODS = ("ideal", "guyot_risk_table", "guyot_no_totals", "guyot_events_only", "from_aggregates")
+METHODS = (
+    "ideal",
+    "ideal_between_events",
+    "guyot_exact_reading",
+    "guyot_exact_in_figure",
+    "guyot_risk_table",
+    "guyot_no_totals",
+    "guyot_events_only",
+    "from_aggregates",
+)
 """The reconstructions compared; ``from_aggregates`` only on :data:`AGGREGATE_SCENARIOS`."""
 
 
@@ -190,6 +208,19 @@ def ideal(truth: pd.DataFrame, table_times: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"time": times, "event": flags})
 
 
+def figure(trial: pd.DataFrame, plan: TrialDesign, end: float, exact: bool = False) -> dict[str, FigureReading]:
+    """The trial's figure as a digitiser reads it (``exact``: without reading error), arm by arm."""
+    scenario = SCENARIOS[plan.scenario]
+    return published_figure(
+        trial,
+        n_points=CURVE_POINTS,
+        risk_every=scenario.risk_every,
+        until=end,
+        reading_error=0.0 if exact else scenario.reading_error,
+        seed=plan.seed,
+    )
+
+
 def reconstruct(method: str, trial: pd.DataFrame, plan: TrialDesign, end: float) -> pd.DataFrame:
     """Rebuild the trial's patients from what its paper would show."""
     scenario = SCENARIOS[plan.scenario]
@@ -204,26 +235,26 @@ def reconstruct(method: str, trial: pd.DataFrame, plan: TrialDesign, end: float)
             data_cut_months=scenario.accrual_months + scenario.followup_months,
             at_risk=(end, int(survival.number_at_risk(trial.time, trial.event, [end])[0])),
             reference="control",
+            assessment_months=None,  # the simulated trials have no visit schedule
             seed=plan.seed,
         )
         return pseudo.data[["time", "event", "arm"]]
-    figure = published_figure(
-        trial,
-        n_points=CURVE_POINTS,
-        risk_every=scenario.risk_every,
-        until=end,
-        reading_error=scenario.reading_error,
-        seed=plan.seed,
-    )
     arms = []
-    for arm, reading in figure.items():
+    exact = method in ("guyot_exact_reading", "guyot_exact_in_figure")
+    for arm, reading in figure(trial, plan, end, exact=exact).items():
+        truth = trial[trial.arm == arm]
         if method == "ideal":
-            patients = ideal(trial[trial.arm == arm], reading.at_risk.time.to_numpy())
+            patients = ideal(truth, reading.at_risk.time.to_numpy())
+        elif method == "ideal_between_events":
+            patients = ideal(truth, np.union1d([0.0], truth.time[truth.event == 1]))
         else:
             with_table = method != "guyot_events_only"
             risk_time, n_risk = (reading.at_risk.time, reading.at_risk.n_risk) if with_table else ([0.0], [reading.n])
             total = None if method == "guyot_no_totals" else reading.events
             patients = guyot(reading.curve.time, reading.curve.survival, risk_time, n_risk, total, warn=False)
+            if method == "guyot_exact_in_figure":
+                after = ideal(truth, reading.at_risk.time.to_numpy())
+                patients = pd.concat([patients[patients.time < end], after[after.time >= end]], ignore_index=True)
         arms.append(patients.assign(arm=arm))
     return pd.concat(arms, ignore_index=True)
 
@@ -279,6 +310,24 @@ def km_differences(truth: pd.DataFrame, rebuilt: pd.DataFrame, end: float) -> tu
     return float(np.max(gaps)), float(np.mean(gaps))
 
 
+def reading_km_gap(trial: pd.DataFrame, plan: TrialDesign, end: float, exact: bool = False) -> float:
+    """Largest vertical gap between the digitised curve (cleaned, as a step function) and the true one on [0, end].
+
+    What a rebuild that follows the curve it is given cannot avoid: a step read a little early or
+    late, or a little high or low, is where the rebuilt curve puts it. The worst arm's; ``exact``:
+    of the figure read without reading error (then only merged drops open a gap).
+    """
+    grid = np.linspace(0.0, end, KM_GRID_POINTS)
+    gaps = []
+    for arm, reading in figure(trial, plan, end, exact=exact).items():
+        patients = trial[trial.arm == arm]
+        true_curve = survival.kaplan_meier(patients.time, patients.event, at=grid).survival.to_numpy()
+        curve = clean_curve(reading.curve.time, reading.curve.survival)
+        read_curve = curve.survival[np.searchsorted(curve.time, grid, side="right") - 1]
+        gaps.append(np.max(np.abs(true_curve - read_curve)))
+    return float(max(gaps))
+
+
 def run_trial(trial_number: int) -> list[dict[str, object]]:
     """Simulate one trial, rebuild it every way, and measure each."""
     warnings.simplefilter("ignore", CleaningWarning)
@@ -287,6 +336,7 @@ def run_trial(trial_number: int) -> list[dict[str, object]]:
     end = figure_end(trial, SCENARIOS[plan.scenario].risk_every)
     true_log_hr, true_se = cox_log_hr(trial)
     true_p = survival.logrank_test(trial.time, trial.event, trial.arm, reference="control").p_value
+    reading_gap = reading_km_gap(trial, plan, end)
     rows = []
     for method in METHODS:
         if method == "from_aggregates" and plan.scenario not in AGGREGATE_SCENARIOS:
@@ -314,6 +364,7 @@ def run_trial(trial_number: int) -> list[dict[str, object]]:
                 "se_ratio": se / true_se,
                 "km_max_difference": km_max,
                 "km_mean_difference": km_mean,
+                "km_max_difference_reading": reading_gap,
                 "logrank_p_true": true_p,
                 "logrank_p": p_value,
                 "p_difference": p_value - true_p,
@@ -341,6 +392,8 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
                 "km_max_difference_median": group.km_max_difference.median(),
                 "km_max_difference_p95": group.km_max_difference.quantile(0.95),
                 "km_max_difference_max": group.km_max_difference.max(),
+                "km_reading_difference_median": group.km_max_difference_reading.median(),
+                "km_reading_difference_max": group.km_max_difference_reading.max(),
                 "p_difference_mae": group.p_difference.abs().mean(),
                 "events_mae": (group.events - group.events_true).abs().mean(),
             }
@@ -391,7 +444,9 @@ def main(argv: list[str] | None = None) -> None:
         "log_hr_median_abs_error",
         "log_hr_p95_abs_error",
         "log_hr_max_abs_error",
+        "km_max_difference_median",
         "km_max_difference_max",
+        "km_reading_difference_median",
     ]
     print(summary[columns].to_string(index=False), file=sys.stdout)
 

@@ -1,6 +1,6 @@
 """Precompute the simulations of chapter 2 (Designing the trial) into data/simulated/.
 
-Simulated, not ALEXANDRA data: every trial is drawn from :func:`alexandra.design.alexandra_trial_model`,
+Simulated, not ALEXANDRA data: every trial is drawn from :func:`alexandra.trial_model.alexandra_trial_model`,
 a calendar-time model calibrated to the published enrolment window, median follow-up, events and
 hazard ratio. Writes three CSV files, each starting with a ``#`` line that names the command:
 
@@ -36,11 +36,6 @@ MONTHS = np.arange(0.0, 97.0)
 """Calendar months since the start of enrolment (August 2018 to August 2026)."""
 
 
-def _parameters(model: design.TrialModel) -> dict[str, float]:
-    """The model's fitted numbers, stored with the results so a stale file can be detected."""
-    return {"accrual_shape": model.accrual.shape, "control_event_free_3y": model.control_event_free_3y}
-
-
 def simulate_events(event_trials: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Cumulative events by month, and the dates of the interim and final event counts."""
     targets = (design.alexandra_interim_events(), int(published.get("idfs_events_planned").number))
@@ -48,7 +43,7 @@ def simulate_events(event_trials: int, seed: int) -> tuple[pd.DataFrame, pd.Data
     for shape in HAZARD_SHAPES:
         model = design.alexandra_trial_model(hazard_shape=shape)
         curve = design.events_by_month(model, MONTHS, n_trials=event_trials, seed=seed)
-        curves.append(curve.assign(hazard_shape=shape, **_parameters(model)))
+        curves.append(curve.assign(hazard_shape=shape, **model.fingerprint()))
         event_months = model.simulate_event_months(event_trials, seed=seed)
         for events in targets:
             lower, median, upper = np.percentile(event_months[:, events - 1], [2.5, 50, 97.5])
@@ -60,7 +55,7 @@ def simulate_events(event_trials: int, seed: int) -> tuple[pd.DataFrame, pd.Data
                     "median_date": model.accrual.date_at(median),
                     "lower_date": model.accrual.date_at(lower),
                     "upper_date": model.accrual.date_at(upper),
-                    **_parameters(model),
+                    **model.fingerprint(),
                 }
             )
     events_table = pd.concat(curves, ignore_index=True)
@@ -94,7 +89,7 @@ def simulate_futility(trials: int, seed: int) -> pd.DataFrame:
                 "hr_median": hr_median,
                 "hr_upper": hr_upper,
                 "median_interim_date": model.accrual.date_at(float(result["interim_month"].median())),
-                **_parameters(model),
+                **model.fingerprint(),
             }
         )
     return pd.DataFrame(rows)

@@ -9,7 +9,7 @@ instead of simulating on every build; its slider filters the histogram in the br
 Each true HR has its own random stream (see ``alexandra.uncertainty.sampling_distribution``),
 so the same command always writes the same files. The trials are SIMULATED from published
 aggregates (arms, enrolment window, median follow-up, total events; see
-``alexandra.design.alexandra_trial_model``): they are not trial data.
+``alexandra.trial_model.alexandra_trial_model``): they are not trial data.
 """
 
 from __future__ import annotations

@@ -4,12 +4,13 @@ Rebuilds the pseudo-individual data (``alexandra_pseudo_ipd``: reconstructed,
 not trial data) under other assumptions, one factor at a time, each with
 several seeds, and records what each rebuild gives:
 
-* ``seed`` — the base reconstruction (accrual shape and dropout fitted,
-  constant hazards, hazard ratio forced) with many seeds;
-* ``accrual shape`` — the Beta shape of enrolment fixed instead of fitted;
+* ``seed`` — the base reconstruction (enrolment shape fitted, the assumed
+  loss to follow-up and visit schedule, constant hazards, hazard ratio forced)
+  with many seeds;
+* ``enrolment shape`` — the shape of enrolment fixed instead of fitted;
 * ``event-time distribution`` — Weibull hazards that fall or rise with time;
-* ``shared dropout`` — the dropout rate shared by both arms fixed instead of
-  fitted (forcing the hazard ratio still adds a difference on one arm);
+* ``loss to follow-up`` — another yearly risk shared by both arms, or fitted
+  (forcing the hazard ratio still adds a difference on one arm);
 * ``hazard ratio`` — not forced: it follows from the events and follow-up.
 
 Per rebuild: the Cox hazard ratio and 95% interval, the log-rank P, both also
@@ -20,7 +21,7 @@ table (:mod:`alexandra.comparison`) are within tolerance.
 
 Usage::
 
-    python scripts/reconstruction_sensitivity.py              # 65 rebuilds, about 2 minutes on 2 cores
+    python scripts/reconstruction_sensitivity.py              # 75 rebuilds, about 2 minutes on 2 cores
     python scripts/reconstruction_sensitivity.py --seeds 1 --scenarios base --out /tmp/sensitivity.csv
 
 The first line of the file is a comment with the command that made it (read it
@@ -64,9 +65,19 @@ class Scenario:
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("base", "seed", "base assumptions, several seeds"),
-    Scenario("accrual_uniform", "accrual shape", "uniform, Beta(1, 1)", {"accrual_shape": (1.0, 1.0)}),
-    Scenario("accrual_early", "accrual shape", "front-loaded, Beta(2, 4)", {"accrual_shape": (2.0, 4.0)}),
-    Scenario("accrual_late", "accrual shape", "back-loaded, Beta(3, 2)", {"accrual_shape": (3.0, 2.0)}),
+    Scenario("enrolment_uniform", "enrolment shape", "uniform", {"enrolment_shape": (0.0, 1.0, 1.0)}),
+    Scenario(
+        "enrolment_plateau",
+        "enrolment shape",
+        "linear ramp over 12 months, then flat",
+        {"enrolment_shape": (12.0, 1.0, 1.0)},
+    ),
+    Scenario(
+        "enrolment_slow_start",
+        "enrolment shape",
+        "linear ramp over 24 months, then flat",
+        {"enrolment_shape": (24.0, 1.0, 1.0)},
+    ),
     Scenario(
         "weibull_falling",
         "event-time distribution",
@@ -79,10 +90,11 @@ SCENARIOS: tuple[Scenario, ...] = (
         "Weibull, rising hazard (shape 1.4)",
         {"event_distribution": "weibull", "weibull_shape": 1.4},
     ),
-    # The forced hazard ratio adds a dropout difference on one arm on top of the shared rate.
-    Scenario("dropout_none", "shared dropout", "0 per month", {"dropout_rate": 0.0}),
-    Scenario("dropout_low", "shared dropout", "0.005 per month", {"dropout_rate": 0.005}),
-    Scenario("dropout_high", "shared dropout", "0.02 per month", {"dropout_rate": 0.02}),
+    # The forced hazard ratio adds a difference in loss on one arm on top of the shared risk.
+    Scenario("loss_none", "loss to follow-up", "0% a year", {"annual_loss": 0.0}),
+    Scenario("loss_low", "loss to follow-up", "1% a year", {"annual_loss": 0.01}),
+    Scenario("loss_high", "loss to follow-up", "5% a year", {"annual_loss": 0.05}),
+    Scenario("loss_fitted", "loss to follow-up", "fitted", {"annual_loss": None}),
     Scenario("hr_not_forced", "hazard ratio", "not forced", {"hazard_ratio": None}),
 )
 """The scenarios, base first; every other one changes one assumption of the base."""
@@ -120,9 +132,11 @@ def run(scenario: Scenario, seed: int) -> dict[str, Any]:
         "hr_minus_published": cox.hr - target_hr,
         "followup_max_miss_months": float(followup_misses.abs().max()),
         "at_risk_48": float(at_risk.iloc[0]),
-        "accrual_a": parameters["accrual_shape_a"],
-        "accrual_b": parameters["accrual_shape_b"],
-        "dropout_rate_chemotherapy": parameters["dropout_rate[chemotherapy]"],
+        "enrolment_ramp_months": parameters["enrolment_ramp_months"],
+        "enrolment_ramp_power": parameters["enrolment_ramp_power"],
+        "enrolment_end_rate": parameters["enrolment_end_rate"],
+        "annual_loss_atezolizumab": parameters["annual_loss[atezolizumab]"],
+        "annual_loss_chemotherapy": parameters["annual_loss[chemotherapy]"],
         "event_shape": parameters["event_shape"],
     }
     for arm in published.ARMS:

@@ -1,6 +1,6 @@
 """Precompute the dilution simulation of the chapter *Stopping early* into data/simulated/.
 
-Simulated, not ALEXANDRA data. Patients enrol as in :func:`alexandra.design.alexandra_trial_model`
+Simulated, not ALEXANDRA data. Patients enrol as in :func:`alexandra.trial_model.alexandra_trial_model`
 (calibrated to the published enrolment window, median follow-up and events); atezolizumab lowers
 the hazard by an assumed on-treatment hazard ratio while it is given, for up to the published
 treatment duration, and each trial is analysed at the published number of final events with a
@@ -75,8 +75,7 @@ def simulate_dilution(trials: int, seed: int) -> pd.DataFrame:
                     "hr_median": hr_median,
                     "hr_upper": hr_upper,
                     "median_analysis_date": model.accrual.date_at(float(result["analysis_month"].median())),
-                    "accrual_shape": model.accrual.shape,
-                    "control_event_free_3y": model.control_event_free_3y,
+                    **model.fingerprint(),
                 }
             )
     return pd.DataFrame(rows)

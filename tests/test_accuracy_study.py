@@ -38,6 +38,12 @@ def test_the_study_writes_every_method_on_every_scenario(small_study: Path) -> N
     errors = with_table.log_hr_error.abs()
     assert overall.loc["guyot_risk_table", "log_hr_median_abs_error"] == pytest.approx(errors.median(), rel=1e-4)
     assert overall.loc["guyot_risk_table", "log_hr_max_abs_error"] == pytest.approx(errors.max(), rel=1e-4)
+    # The digitised curve's own gap is the trial's, the same whatever rebuilds it.
+    assert (rows.groupby("trial").km_max_difference_reading.nunique() == 1).all()
+    reading_gap = with_table.km_max_difference_reading
+    assert overall.loc["guyot_risk_table", "km_reading_difference_median"] == pytest.approx(
+        reading_gap.median(), rel=1e-4
+    )
 
 
 def test_the_committed_study_was_made_by_this_code(small_study: Path) -> None:
@@ -89,6 +95,39 @@ def test_the_fast_cox_fit_agrees_with_the_package() -> None:
         reference = survival.cox_hazard_ratio(data.time, data.event, data.arm, reference="control")
         assert log_hr == pytest.approx(reference.log_hr, abs=1e-6)
         assert se == pytest.approx(reference.se, rel=1e-5)
+
+
+def test_the_reading_gap_is_what_the_reading_gets_wrong_and_the_rebuild_inherits() -> None:
+    plan = accuracy_study.design(3)  # 40 per arm: fewer drops than points read, so none merge
+    trial = accuracy_study.simulate(plan)
+    end = accuracy_study.figure_end(trial, accuracy_study.SCENARIOS[plan.scenario].risk_every)
+    assert accuracy_study.reading_km_gap(trial, plan, end, exact=True) == pytest.approx(0.0, abs=1e-12)
+    read_gap = accuracy_study.reading_km_gap(trial, plan, end)
+    assert read_gap > 0.01  # a step read a fraction of a month off is a gap of a whole step
+    # Rebuilt from the exact reading, the curves are the true ones up to where censorings fall;
+    # from the reading with errors, they stray about as far as the reading does.
+    exact = accuracy_study.reconstruct("guyot_exact_reading", trial, plan, end)
+    read = accuracy_study.reconstruct("guyot_risk_table", trial, plan, end)
+    assert accuracy_study.km_differences(trial, exact, end)[0] < 0.5 * read_gap
+    assert accuracy_study.km_differences(trial, read, end)[0] == pytest.approx(read_gap, abs=0.02)
+
+
+def test_the_rebuild_inside_the_figure_is_spliced_to_the_ideal_after_it() -> None:
+    plan = accuracy_study.design(1)  # dropout: patients still at risk where the figure stops
+    trial = accuracy_study.simulate(plan)
+    end = accuracy_study.figure_end(trial, accuracy_study.SCENARIOS[plan.scenario].risk_every)
+    spliced = accuracy_study.reconstruct("guyot_exact_in_figure", trial, plan, end)
+    rebuilt = accuracy_study.reconstruct("guyot_exact_reading", trial, plan, end)
+    ideal = accuracy_study.reconstruct("ideal", trial, plan, end)
+    for arm, truth in trial.groupby("arm"):
+        mine = spliced[spliced.arm == arm]
+        assert len(mine) == len(truth)
+        assert survival.number_at_risk(mine.time, mine.event, [end])[0] > 0
+        before, after = mine[mine.time < end], mine[mine.time >= end]
+        inside = rebuilt[(rebuilt.arm == arm) & (rebuilt.time < end)]
+        outside = ideal[(ideal.arm == arm) & (ideal.time >= end)]
+        pd.testing.assert_frame_equal(before.reset_index(drop=True), inside.reset_index(drop=True))
+        pd.testing.assert_frame_equal(after.reset_index(drop=True), outside.reset_index(drop=True))
 
 
 def test_the_ideal_rebuild_keeps_events_and_moves_censorings_within_their_interval() -> None:

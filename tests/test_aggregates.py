@@ -8,6 +8,7 @@ import pytest
 
 from alexandra import published, survival
 from alexandra.aggregates import SIMULATED_STRATA, PseudoIPD, alexandra_pseudo_ipd, from_aggregates
+from alexandra.enrolment import ASSESSMENT_MONTHS, reported_followup
 from alexandra.errors import DataError
 from alexandra.simulate import simulate_trial
 
@@ -26,6 +27,8 @@ def aggregates_of(trial: pd.DataFrame, at_risk_month: float, enrolment: float, c
         "enrolment_months": enrolment,
         "data_cut_months": cut,
         "at_risk": (at_risk_month, int(survival.number_at_risk(trial.time, trial.event, [at_risk_month])[0])),
+        # The source trial is simulated without visits: its censored patients were followed to the cut.
+        "assessment_months": None,
     }
 
 
@@ -49,8 +52,7 @@ def test_from_aggregates_meets_its_constraints(pseudo: PseudoIPD) -> None:
     # The model gives both arms one accrual; in this small source trial the arms' follow-up
     # differs by chance by about a month, which the rebuild can only split: allow 1.5 months.
     for arm, (median, q1, q3) in AGGREGATES["followup"].items():  # type: ignore[attr-defined]
-        patients = data[data.arm == arm]
-        achieved = survival.reverse_km_followup(patients.time, patients.event)
+        achieved = reported_followup(data[data.arm == arm])
         assert achieved.median == pytest.approx(median, abs=1.5)
         assert achieved.q1 == pytest.approx(q1, abs=1.5)
         assert achieved.q3 == pytest.approx(q3, abs=1.5)
@@ -66,7 +68,7 @@ def test_constraint_table_reports_what_the_data_show(pseudo: PseudoIPD) -> None:
     assert list(pseudo.constraints.columns) == ["constraint", "target", "achieved", "difference", "role"]
     new = pseudo.data[pseudo.data.arm == "experimental"]
     assert table.loc["events[experimental]", "achieved"] == new.event.sum()
-    assert table.loc["followup_q3[experimental]", "achieved"] == survival.reverse_km_followup(new.time, new.event).q3
+    assert table.loc["followup_q3[experimental]", "achieved"] == reported_followup(new).q3
     assert table.loc["at_risk_42_months[both arms]", "target"] == AGGREGATES["at_risk"][1]  # type: ignore[index]
     np.testing.assert_allclose(table.difference, table.achieved - table.target)
     assert table.loc["hazard_ratio", "role"] == "forced"
@@ -79,11 +81,13 @@ def test_from_aggregates_is_deterministic_given_the_seed(pseudo: PseudoIPD) -> N
     assert not other.data.time.equals(pseudo.data.time)
 
 
-def test_without_a_hazard_ratio_both_arms_share_one_dropout_rate() -> None:
-    result = from_aggregates(**AGGREGATES, accrual_shape=(1.0, 1.0), seed=3)  # type: ignore[arg-type]
+def test_without_a_hazard_ratio_both_arms_share_one_loss_rate() -> None:
+    result = from_aggregates(**AGGREGATES, enrolment_shape=(0.0, 1.0, 1.0), seed=3)  # type: ignore[arg-type]
     parameters = result.parameters.set_index("parameter")
-    assert parameters.loc["dropout_rate[control]", "value"] == parameters.loc["dropout_rate[experimental]", "value"]
-    assert parameters.loc["accrual_shape_a", ["value", "how"]].tolist() == [1.0, "given"]
+    assert parameters.loc["annual_loss[control]", "value"] == parameters.loc["annual_loss[experimental]", "value"]
+    assert parameters.loc["annual_loss[control]", "how"] == "fitted"
+    assert parameters.loc["enrolment_ramp_months", ["value", "how"]].tolist() == [0.0, "given"]
+    assert parameters.loc["enrolment_end_rate", ["value", "how"]].tolist() == [1.0, "given"]
     assert result.constraints.set_index("constraint").loc["hazard_ratio", "role"] == "not a target"
     assert result.data.groupby("arm").event.sum().to_dict() == AGGREGATES["events"]
 
@@ -116,7 +120,7 @@ def test_simulated_strata_are_flagged_balanced_and_leave_the_data_alone(pseudo: 
     )
     assert with_strata.simulated_columns == tuple(SIMULATED_STRATA)
     assert pseudo.simulated_columns == ()
-    pd.testing.assert_frame_equal(with_strata.data[["time", "event", "arm"]], pseudo.data)
+    pd.testing.assert_frame_equal(with_strata.data[["time", "event", "arm", "last_contact"]], pseudo.data)
     for column, shares in SIMULATED_STRATA.items():
         counts = with_strata.data.groupby("arm", observed=True)[column].value_counts()
         for arm in AGGREGATES["n"]:  # type: ignore[attr-defined]
@@ -139,7 +143,11 @@ def test_simulated_strata_are_flagged_balanced_and_leave_the_data_alone(pseudo: 
         ({"event_distribution": "gompertz"}, "event_distribution"),
         ({"event_distribution": "weibull"}, "weibull_shape"),
         ({"weibull_shape": 0.8}, "weibull_shape"),
-        ({"accrual_shape": (0.0, 1.0)}, "accrual_shape"),
+        ({"enrolment_shape": (0.0, 0.0, 1.0)}, r"enrolment_shape\[1\]"),
+        ({"enrolment_shape": (40.0, 1.0, 1.0)}, r"enrolment_shape\[0\]"),
+        ({"enrolment_shape": (12.0, 1.0)}, "ramp_months, ramp_power, end_rate"),
+        ({"annual_loss": 1.5}, "annual_loss"),
+        ({"assessment_months": (6.0, 3.0)}, "assessment_months"),
         ({"hazard_ratio": -1.0}, "hazard_ratio"),
     ],
 )
@@ -165,7 +173,7 @@ def test_alexandra_pseudo_data_reproduce_the_published_numbers(alexandra: Pseudo
         assert len(patients) == published.get("n_randomized", arm=arm).number
         assert patients.event.sum() == published.get("idfs_events", arm=arm).number
         followup = published.get("median_followup_months", arm=arm)
-        achieved = survival.reverse_km_followup(patients.time, patients.event)
+        achieved = reported_followup(patients)
         assert achieved.median == pytest.approx(followup.number, abs=1.0)
         assert achieved.q1 == pytest.approx(followup.lower, abs=1.0)
         assert achieved.q3 == pytest.approx(followup.upper, abs=1.0)
@@ -179,7 +187,36 @@ def test_alexandra_pseudo_data_reproduce_the_published_numbers(alexandra: Pseudo
     p_value = survival.logrank_test(data.time, data.event, data.arm, reference="chemotherapy").p_value
     assert p_value == pytest.approx(published.get("idfs_logrank_p").number, abs=0.03)
     # The data cut bounds follow-up: 2 Aug 2018 to 18 Aug 2023 is about 60.5 months.
-    assert data.time.max() < 60.6
+    assert data.last_contact.max() < 60.6
+
+
+def test_event_free_patients_are_censored_at_their_last_assessment(alexandra: PseudoIPD) -> None:
+    data = alexandra.data
+    censored = data[data.event == 0]
+    # Every censoring time is an assessment (or randomisation) and precedes the last contact by less than
+    # one interval between assessments (at most 6 months within 5 years).
+    assert set(censored.time.round(9)) <= {0.0, *ASSESSMENT_MONTHS}
+    assert ((censored.last_contact - censored.time) < 6.0 + 1e-9).all()
+    assert (censored.last_contact >= censored.time).all()
+    events = data[data.event == 1]
+    assert (events.time <= events.last_contact).all()
+    # Follow-up runs to the last contact: the reverse Kaplan–Meier median of the censoring times is shorter.
+    chemotherapy = data[data.arm == "chemotherapy"]
+    assert (
+        survival.reverse_km_followup(chemotherapy.time, chemotherapy.event).median
+        < reported_followup(chemotherapy).median
+    )
+
+
+def test_alexandra_loss_to_follow_up_is_the_stated_assumption(alexandra: PseudoIPD) -> None:
+    parameters = alexandra.parameters.set_index("parameter")
+    # The shared risk is the book's assumption; forcing the hazard ratio adds loss on one arm only.
+    losses = sorted(parameters.loc[[f"annual_loss[{arm}]" for arm in published.ARMS], "value"])
+    assert losses[0] == pytest.approx(0.02)
+    assert parameters.loc["annual_loss[chemotherapy]", "how"] == "given"
+    assert parameters.loc["loss_difference", "how"] == "forced (hazard ratio)"
+    # The fitted enrolment slows before it stops (the published follow-up needs it: see from_aggregates).
+    assert parameters.loc["enrolment_end_rate", "value"] < 0.8
 
 
 def test_alexandra_pseudo_data_are_deterministic_given_the_seed(alexandra: PseudoIPD) -> None:

@@ -1,32 +1,27 @@
-"""Tests of alexandra.design: Schoenfeld, randomisation, accrual and events, the futility rule.
+"""Tests of alexandra.design: Schoenfeld, randomisation, the futility rule, and the design chapter's script.
 
-Expected values come from the fact sheet (/work/shared/facts/alexandra.md), from closed forms
-worked out by hand below, or from an independent fit (lifelines) — never from the code under test.
+Expected values come from the fact sheet (/work/shared/facts/alexandra.md) or from closed forms
+worked out by hand below — never from the code under test. The calendar-time model and its
+simulated interims are tested in test_trial_model.py.
 """
 
 from __future__ import annotations
 
 import doctest
 import math
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from lifelines import CoxPHFitter
 
 import design_simulations
 from alexandra import design
-from alexandra.design import Accrual, TrialModel
 from alexandra.errors import DataError
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 SIMULATED = REPOSITORY / "data" / "simulated"
 
-# Typed from the fact sheet, not read from the package.
-START, END, CUTOFF = date(2018, 8, 2), date(2022, 11, 11), date(2023, 8, 18)
-PATIENTS = {"atezolizumab": 1101, "chemotherapy": 1098}
 Z_975, Z_80, Z_90 = 1.959964, 0.841621, 1.281552  # normal quantiles from a printed table
 
 
@@ -176,102 +171,6 @@ def test_arm_differences_counts_by_hand() -> None:
         design.arm_differences(["x", "y"], ["atezolizumab", "placebo"])
 
 
-# --- Accrual and events -------------------------------------------------------------------
-
-
-def test_accrual_shape() -> None:
-    uniform = Accrual(START, END, PATIENTS)
-    assert uniform.share_enrolled(uniform.window_months * 0.3) == pytest.approx(0.3)
-    accelerating = Accrual(START, END, PATIENTS, shape=2)
-    assert accelerating.share_enrolled(accelerating.window_months / 2) == pytest.approx(0.25)
-    assert accelerating.entry_months(0.25) == pytest.approx(accelerating.window_months / 2)
-    assert uniform.n_patients == 2199
-    assert uniform.date_at(uniform.months_since_start(CUTOFF)) == CUTOFF
-
-
-def test_median_followup_calibration_reproduces_the_median() -> None:
-    accrual = Accrual.matching_median_followup(START, END, PATIENTS, CUTOFF, median_followup_months=32)
-    entries = accrual.entry_months(np.random.default_rng(8).random(200_000))
-    followup = accrual.months_since_start(CUTOFF) - entries
-    assert np.median(followup) == pytest.approx(32, abs=0.1)
-    # Uniform accrual would give a median near 35 months (fact sheet): 32 needs acceleration.
-    assert accrual.shape > 1
-
-
-@pytest.mark.parametrize(
-    ("call", "message"),
-    [
-        (lambda: Accrual(END, START, PATIENTS), "end must be a date after start"),
-        (lambda: Accrual(START, END, {"atezolizumab": 10}), "give the patients of each arm"),
-        (lambda: Accrual(START, END, {"atezolizumab": 10, "chemotherapy": 0}), r"patients\['chemotherapy'\]"),
-        (lambda: Accrual(START, END, PATIENTS, shape=-1), r"shape=-1"),
-        (lambda: Accrual.matching_median_followup(START, END, PATIENTS, CUTOFF, 61), "must lie between 9.2 and 60.5"),
-    ],
-)
-def test_accrual_bad_input(call, message: str) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(DataError, match=message):
-        call()
-
-
-def test_expected_events_match_the_closed_form_for_uniform_accrual() -> None:
-    # Uniform entry on [0, T], constant hazard lam: after enrolment ends (t >= T),
-    # E = N [1 - (exp(-lam (t - T)) - exp(-lam t)) / (lam T)].
-    accrual = Accrual(START, END, PATIENTS)
-    model = TrialModel(accrual, control_event_free_3y=0.85)
-    lam = -math.log(0.85) / 36
-    window = accrual.window_months
-    for t in (window, window + 20.0, 200.0):
-        closed = 2199 * (1 - (math.exp(-lam * (t - window)) - math.exp(-lam * t)) / (lam * window))
-        assert model.expected_events(t)[0] == pytest.approx(closed, rel=1e-6)
-
-
-@pytest.mark.parametrize("hazard_shape", [1.0, 0.6])
-def test_expected_events_agree_with_simulation(hazard_shape: float) -> None:
-    accrual = Accrual(START, END, PATIENTS, shape=1.3)
-    model = TrialModel(accrual, control_event_free_3y=0.86, hazard_ratio=1.2, hazard_shape=hazard_shape)
-    months = np.array([12.0, 40.0, 60.0, 90.0])
-    table = design.events_by_month(model, months, n_trials=400, seed=4)
-    simulated = np.array(
-        [np.searchsorted(row, months, side="right") for row in model.simulate_event_months(400, seed=4)]
-    )
-    standard_error = simulated.std(axis=0, ddof=1) / math.sqrt(400)
-    assert np.all(np.abs(simulated.mean(axis=0) - table.expected) < 4 * standard_error + 1e-9)
-    assert (table["lower"] <= table["median"]).all() and (table["median"] <= table["upper"]).all()
-
-
-def test_event_free_curves_are_proportional() -> None:
-    model = TrialModel(Accrual(START, END, PATIENTS), control_event_free_3y=0.8, hazard_ratio=1.5, hazard_shape=0.7)
-    assert model.event_free(36, "chemotherapy") == pytest.approx(0.8)
-    assert model.event_free(36, "atezolizumab") == pytest.approx(0.8**1.5)
-    assert model.event_free(50, "atezolizumab") == pytest.approx(model.event_free(50, "chemotherapy") ** 1.5)
-    with pytest.raises(DataError, match="arm='placebo'"):
-        model.event_free(10, "placebo")
-
-
-def test_calibration_and_its_inverse() -> None:
-    accrual = Accrual(START, END, PATIENTS, shape=1.2)
-    model = TrialModel.calibrated(accrual, events=300, by=CUTOFF, hazard_ratio=0.9, hazard_shape=0.8)
-    assert model.expected_events(accrual.months_since_start(CUTOFF))[0] == pytest.approx(300, abs=1e-6)
-    assert model.month_expected_to_reach(300) == pytest.approx(accrual.months_since_start(CUTOFF), abs=1e-6)
-    with pytest.raises(DataError, match="only 2199 patients are enrolled by then"):
-        TrialModel.calibrated(accrual, events=2500, by=CUTOFF)
-    with pytest.raises(DataError, match=r"events=2199\): there are only 2199 patients"):
-        model.month_expected_to_reach(2199)
-    with pytest.raises(DataError, match=r"control_event_free_3y=1.2"):
-        TrialModel(accrual, control_event_free_3y=1.2)
-
-
-def test_alexandra_model_reproduces_the_published_numbers() -> None:
-    model = design.alexandra_trial_model()
-    assert model.accrual.start == START and model.accrual.end == END
-    assert dict(model.accrual.patients) == PATIENTS
-    assert model.hazard_ratio == 1.11
-    assert model.expected_events(model.accrual.months_since_start(CUTOFF))[0] == pytest.approx(141 + 125)
-    assert design.alexandra_trial_model(hazard_ratio=0.75).hazard_ratio == 0.75
-    # 62% of 390 events is 241.8: the interim is at the 242nd event.
-    assert design.alexandra_interim_events() == 242
-
-
 # --- The futility rule --------------------------------------------------------------------
 
 
@@ -288,56 +187,9 @@ def test_futility_closed_form() -> None:
         design.futility_stop_probability(1.0, 242, boundary_hr=0)
 
 
-def _small_model(hazard_ratio: float) -> TrialModel:
-    return TrialModel(Accrual(START, END, PATIENTS, shape=1.2), control_event_free_3y=0.87, hazard_ratio=hazard_ratio)
-
-
-@pytest.mark.parametrize("hazard_ratio", [1.0, 0.9, 0.75])
-def test_futility_simulation_agrees_with_the_closed_form(hazard_ratio: float) -> None:
-    trials = design.simulate_interim(_small_model(hazard_ratio), interim_events=242, n_trials=1500, seed=21)
-    expected = design.futility_stop_probability(hazard_ratio, 242)
-    standard_error = math.sqrt(expected * (1 - expected) / 1500)
-    assert trials.stopped.mean() == pytest.approx(expected, abs=4 * standard_error + 0.005)
-    log_hr = np.log(trials.observed_hr)
-    assert log_hr.mean() == pytest.approx(math.log(hazard_ratio), abs=0.02)
-    assert log_hr.std() == pytest.approx(math.sqrt(4 / 242), rel=0.1)
-    assert (trials.atezolizumab_events + trials.chemotherapy_events == 242).all()
-
-
-def test_interim_hazard_ratio_is_the_cox_estimate() -> None:
-    model = _small_model(0.8)
-    snapshot = design.interim_snapshot(model, interim_events=150, seed=9)
-    trial = design.simulate_interim(model, interim_events=150, n_trials=1, seed=9).iloc[0]
-    data = pd.DataFrame(
-        {
-            "months": snapshot.months,
-            "event": snapshot.event,
-            "atezolizumab": (snapshot.arm == "atezolizumab").astype(int),
-        }
-    )
-    fitted = CoxPHFitter().fit(data, "months", "event")
-    assert trial.observed_hr == pytest.approx(math.exp(fitted.params_["atezolizumab"]), rel=1e-6)
-    assert trial.atezolizumab_events == snapshot.event[snapshot.arm == "atezolizumab"].sum()
-    # The interim happens at the 150th event: the last event's calendar month.
-    assert trial.interim_month == pytest.approx((snapshot.entry_month + snapshot.months)[snapshot.event == 1].max())
-    assert (snapshot.entry_month < trial.interim_month).all()
-
-
-def test_stopping_rule_uses_the_boundary() -> None:
-    at_one = design.simulate_interim(_small_model(1.0), 200, n_trials=300, seed=2)
-    assert (at_one.stopped == (at_one.logrank_z > 0)).all()
-    strict = design.simulate_interim(_small_model(1.0), 200, n_trials=300, boundary_hr=1.2, seed=2)
-    assert (strict.stopped == (strict.observed_hr > 1.2)).all()
-    assert strict.stopped.sum() < at_one.stopped.sum()
-
-
-def test_simulate_interim_bad_input() -> None:
-    with pytest.raises(DataError, match=r"interim_events=3000\): there are only 2199 patients"):
-        design.simulate_interim(_small_model(1.0), 3000)
-    with pytest.raises(DataError, match=r"n_trials=0"):
-        design.simulate_interim(_small_model(1.0), 100, n_trials=0)
-    with pytest.raises(DataError, match=r"interim_snapshot\(interim_events=2200\): there are only 2199 patients"):
-        design.interim_snapshot(_small_model(1.0), 2200)
+def test_alexandra_interim_is_at_the_242nd_event() -> None:
+    # 62% of 390 events is 241.8 (fact sheet): the interim is at the 242nd event.
+    assert design.alexandra_interim_events() == 242
 
 
 # --- The precomputation script ------------------------------------------------------------
@@ -364,6 +216,7 @@ def test_committed_simulations_match_the_current_model(name: str) -> None:
     assert "--trials 10000 --event-trials 1000 --seed 2025" in path.read_text(encoding="utf-8").splitlines()[0]
     table = pd.read_csv(path, comment="#")
     model = design.alexandra_trial_model()
-    assert table.accrual_shape.to_numpy() == pytest.approx(model.accrual.shape, rel=1e-5)
+    assert table.enrolment_ramp_months.to_numpy() == pytest.approx(model.accrual.enrolment_shape.ramp_months, rel=1e-5)
+    assert table.annual_loss.to_numpy() == pytest.approx(model.accrual.followup.annual_loss)
     constant = table[table.hazard_shape == 1.0] if "hazard_shape" in table else table
     assert constant.control_event_free_3y.to_numpy() == pytest.approx(model.control_event_free_3y, rel=1e-5)

@@ -7,6 +7,8 @@ import math
 from datetime import date
 from itertools import pairwise
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from alexandra import endpoints
@@ -24,6 +26,7 @@ from alexandra.endpoints import (
     to_table,
     to_time_event,
 )
+from alexandra.enrolment import ASSESSMENT_MONTHS, Enrolment, FollowUpPlan
 from alexandra.errors import DataError
 
 CUTOFF = date(2023, 8, 18)
@@ -231,17 +234,44 @@ def test_simulated_event_fraction_matches_the_exponential_rate() -> None:
     # One event type at 10% a year: P(event within 2 years) = 1 - exp(-0.2) = 0.181;
     # 4 standard errors with n = 4000 is 0.024.
     cohort = two_year_cohort(
-        11, annual_rates={"distant_recurrence": 0.10}, annual_dropout=0.0, breast_cancer_death_rate_after_distant=0.0
+        11,
+        annual_rates={"distant_recurrence": 0.10},
+        followup=FollowUpPlan(annual_loss=0.0),
+        breast_cancer_death_rate_after_distant=0.0,
     )
     fraction = to_table(cohort, date(2023, 8, 18), ["DRFS"]).event.mean()
     assert fraction == pytest.approx(1 - math.exp(-0.2), abs=0.024)
 
 
-def test_simulated_dropout_makes_patients_lost_to_follow_up() -> None:
-    cohort = two_year_cohort(12, annual_rates={}, annual_dropout=0.10)
+def test_simulated_loss_makes_patients_lost_to_follow_up() -> None:
+    # A yearly risk of 10% loses 1 - 0.9^2 = 19% within two years.
+    cohort = two_year_cohort(12, annual_rates={}, followup=FollowUpPlan(annual_loss=0.10))
     reasons = to_table(cohort, date(2023, 8, 18), ["OS"]).reason.value_counts(normalize=True)
-    assert reasons[LOST_TO_FOLLOW_UP] == pytest.approx(1 - math.exp(-0.2), abs=0.024)
+    assert reasons[LOST_TO_FOLLOW_UP] == pytest.approx(1 - 0.9**2, abs=0.024)
     assert set(reasons.index) == {LOST_TO_FOLLOW_UP, ADMINISTRATIVE_CENSORING}
+
+
+def test_with_a_visit_schedule_censoring_falls_on_the_last_assessment() -> None:
+    plan = FollowUpPlan(annual_loss=0.05)
+    cohort = simulate(seed=5, followup=plan)
+    daily, scheduled = to_table(cohort, CUTOFF, ["IDFS"]), to_table(cohort, CUTOFF, ["IDFS"], assessments=plan)
+    censored = ~scheduled.event
+    assert set(scheduled.time[censored]) <= {0.0, *ASSESSMENT_MONTHS}
+    assert (scheduled.time[censored] <= daily.time[censored]).all()
+    assert (daily.time[censored] - scheduled.time[censored]).max() < 6.0
+    # Events are dated when they happen, with or without a schedule; the reasons do not change.
+    pd.testing.assert_series_equal(scheduled.time[~censored], daily.time[~censored])
+    pd.testing.assert_series_equal(scheduled.reason, daily.reason)
+
+
+def test_enrolment_shape_sets_the_randomisation_dates() -> None:
+    window = (date(2022, 11, 11) - date(2018, 8, 2)).days / (365.25 / 12)
+    late = simulate(seed=6, enrolment=Enrolment(window, ramp_months=window, ramp_power=2.0))
+    # The rate grows as t^2, so the share enrolled by the middle of the window is (1/2)^3 = 1/8.
+    middle = date(2018, 8, 2) + (date(2022, 11, 11) - date(2018, 8, 2)) / 2
+    assert np.mean([history.randomised < middle for history in late]) == pytest.approx(1 / 8, abs=0.025)
+    with pytest.raises(DataError, match="enrolment covers 12 months"):
+        simulate(enrolment=Enrolment(12.0))
 
 
 def test_breast_cancer_deaths_only_follow_distant_recurrence() -> None:
@@ -261,10 +291,6 @@ def test_breast_cancer_deaths_only_follow_distant_recurrence() -> None:
             r"\(annual_rates\['dcis'\]=-0.1\): annual_rates\['dcis'\] must be a number of at least 0 \(a yearly rate\)",
         ),
         ({"annual_rates": {"death_breast_cancer": 0.1}}, "set breast_cancer_death_rate_after_distant instead"),
-        (
-            {"annual_dropout": float("nan")},
-            r"simulate_histories\(annual_dropout=nan\): annual_dropout must be a number of at least 0",
-        ),
         ({"enrolment_end": date(2024, 1, 1)}, "need enrolment_start <= enrolment_end <= data_cutoff"),
     ],
 )

@@ -199,6 +199,48 @@ def test_a_total_below_the_curve_removes_events_everywhere_and_keeps_the_table(k
     assert (removed > 0).sum() >= 3 and removed.sum() == 12
 
 
+def test_a_row_whose_interval_holds_no_drop_still_counts() -> None:
+    # 20 patients, 2 events at each of months 1, 2 and 3, then a flat curve to month 10.
+    # The table's rows at months 4 and 6 lie in the flat stretch: 1 censored before month 4,
+    # 3 between months 4 and 6, 4 between months 6 and 10. Each interval gets its own, spread
+    # evenly from the row's time (these rows used to be dropped: 8 spread over months 3-10).
+    time, level = [0, 1, 2, 3, 10], [1.0, 0.9, 0.8, 0.7, 0.7]
+    table_time, table_n = [0, 4, 6, 10], [20, 13, 10, 6]
+    patients = guyot(time, level, table_time, table_n, warn=False)
+    np.testing.assert_array_equal(survival.number_at_risk(patients.time, patients.event, table_time), table_n)
+    assert patients.time[patients.event == 1].tolist() == [1, 1, 2, 2, 3, 3]
+    censored = patients.time[patients.event == 0]
+    np.testing.assert_allclose(censored[(censored >= 4) & (censored < 6)], [4.5, 5.0, 5.5])
+    np.testing.assert_allclose(censored[(censored >= 6) & (censored < 10)], [6.8, 7.6, 8.4, 9.2])
+
+
+def test_censorings_are_spread_from_the_row_not_from_the_first_drop_after_it() -> None:
+    # No drop before month 21; 90 at risk at month 12 and 68 at month 24: 3 events and 19
+    # censored between. The 19 are spread over months 12-24, as the ideal rebuild assumes,
+    # so about 75 are at risk at month 21 and its drop of 1.8% is 1 event. Spread from the
+    # first drop instead, all 90 were at risk at month 21 and the drop became 2 events.
+    time, level = [0, 21, 23, 30], [1.0, 0.982, 0.964, 0.9]
+    patients = guyot(time, level, [0, 12, 24], [100, 90, 68], warn=False)
+    censored = patients.time[(patients.event == 0) & (patients.time >= 12) & (patients.time < 24)]
+    np.testing.assert_allclose(censored, 12 + np.arange(1, 20) * 12 / 20)
+    assert patients.time[(patients.event == 1) & (patients.time < 24)].tolist() == [21.0, 23.0, 23.0]
+    np.testing.assert_array_equal(survival.number_at_risk(patients.time, patients.event, [0, 12, 24]), [100, 90, 68])
+
+
+def test_a_curve_that_drops_more_than_the_table_allows_loses_events_not_patients() -> None:
+    # The curve falls by 10% before month 5, but the table leaves 92 of 100 at risk there:
+    # at most 8 events, with nobody censored. The table is exact, the reading is not: two
+    # events go (where rounding added most) and the numbers at risk still match.
+    time, level = [0, 1, 2, 3, 4, 10], [1.0, 0.975, 0.95, 0.925, 0.9, 0.8]
+    with pytest.warns(CleaningWarning, match="numbers at risk"):
+        patients = guyot(time, level, [0, 5], [100, 92])
+    np.testing.assert_array_equal(survival.number_at_risk(patients.time, patients.event, [0, 5]), [100, 92])
+    assert int(patients.event[patients.time < 5].sum()) == 8
+    assert (patients.time[patients.time < 5] > 0).all() and (patients.event[patients.time < 5] == 1).all()
+    (change,) = [change for change in patients.attrs["changes"] if change.what == "numbers at risk"]
+    assert "2 events removed" in change.how_much and "row 1" in change.where
+
+
 def test_real_looking_input_is_cleaned_not_refused() -> None:
     # What a digitiser gives: a first click left of the axis, percent, a small overshoot, a rise.
     time_read = [-0.512, 1.8, 12.0, 24.6, 24.0, 36.0, 48.0, 60.0]

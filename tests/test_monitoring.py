@@ -234,6 +234,7 @@ def test_committed_dilution_table_matches_the_current_model() -> None:
     assert "--trials 2000 --seed 2025" in path.read_text(encoding="utf-8").splitlines()[0]
     table = pd.read_csv(path, comment="#")
     model = design.alexandra_trial_model()
-    assert table.accrual_shape.to_numpy() == pytest.approx(model.accrual.shape, rel=1e-5)
+    assert table.enrolment_ramp_months.to_numpy() == pytest.approx(model.accrual.enrolment_shape.ramp_months, rel=1e-5)
+    assert table.annual_loss.to_numpy() == pytest.approx(model.accrual.followup.annual_loss)
     assert table.control_event_free_3y.to_numpy() == pytest.approx(model.control_event_free_3y, rel=1e-5)
     assert set(table.policy) == set(stopping_simulation.POLICIES)

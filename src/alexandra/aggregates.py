@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
-from scipy import optimize, special
 
-from alexandra import survival
+from alexandra import calibration, survival
+from alexandra.enrolment import ALEXANDRA_ANNUAL_LOSS, ASSESSMENT_MONTHS, FollowUpPlan
 from alexandra.errors import DataError
 from alexandra.published import months_between
 from alexandra.survival import FollowUp
@@ -51,9 +50,6 @@ are independent of outcome, so they carry no information about the trial.
 EVENT_DISTRIBUTIONS = ("exponential", "weibull")
 """Event-time models :func:`from_aggregates` can use."""
 
-_GRID_POINTS = 1201
-"""Time grid of the expected-value calibration (about 0.05 months for a 5-year trial)."""
-
 
 @dataclass(frozen=True)
 class PseudoIPD:
@@ -77,7 +73,7 @@ class PseudoIPD:
     parameters
         The model behind the data: ``parameter``, ``value``, ``unit`` and ``how``
         it was set: ``"given"``, ``"fitted"``, ``"forced (hazard ratio)"`` (the
-        difference in dropout between the arms), ``"set for exact events"``
+        difference in loss to follow-up between the arms), ``"set for exact events"``
         (event rates) or ``"result"`` (the model's hazard ratio once the rates
         are set).
     simulated_columns
@@ -93,32 +89,6 @@ class PseudoIPD:
     seed: int
 
 
-@dataclass(frozen=True)
-class _Targets:
-    """The checked aggregates; ``arms`` is (reference, treatment)."""
-
-    arms: tuple[str, str]
-    n: dict[str, int]
-    events: dict[str, int]
-    followup: dict[str, tuple[float, float, float]]  # median, q1, q3
-    enrolment: float
-    cut: float
-    at_risk: tuple[float, int] | None
-    hazard_ratio: float | None
-    landmark: dict[str, tuple[float, float]]
-
-
-@dataclass(frozen=True)
-class _Model:
-    """Entry ~ Beta(a, b) over enrolment; dropout ~ Exp(rate); cumulative hazard rate · t^shape."""
-
-    accrual_a: float
-    accrual_b: float
-    dropout: dict[str, float]
-    rate: dict[str, float]
-    shape: float
-
-
 def from_aggregates(
     n: Mapping[str, int],
     events: Mapping[str, int],
@@ -132,31 +102,38 @@ def from_aggregates(
     hazard_ratio_ci: tuple[float, float] | None = None,
     logrank_p: float | None = None,
     landmark_survival: Mapping[str, tuple[float, float]] | None = None,
-    accrual_shape: tuple[float, float] | None = None,
+    enrolment_shape: tuple[float, float, float] | None = None,
     event_distribution: str = "exponential",
     weibull_shape: float | None = None,
-    dropout_rate: float | None = None,
+    annual_loss: float | None = None,
+    assessment_months: Sequence[float] | None = ASSESSMENT_MONTHS,
     seed: int = 2025,
     with_strata: bool = False,
 ) -> PseudoIPD:
     """Pseudo-individual data for a two-arm trial that published only aggregates.
 
-    **The model.** Each patient enters at a calendar time drawn from a Beta(a, b)
-    shape stretched over the enrolment window (a = b = 1 is uniform accrual;
-    a > 1 a slow start; b > 1 a slow end) and is followed until the data cut
-    unless they drop out first (exponential dropout: losses to follow-up and
-    the lag between a last visit and the data cut). Event times have the
-    cumulative hazard ``rate · t ** shape`` in each arm (exponential:
-    shape 1; Weibull otherwise), so that the hazards are proportional.
+    **The model** is the book's model of a trial's conduct (:mod:`alexandra.enrolment`).
+    Patients enter over the enrolment window at a rate that ramps up (over a
+    share of the window, with a fitted curvature), then changes linearly to a
+    fitted rate at which enrolment stops abruptly (:class:`~alexandra.enrolment.Enrolment`).
+    Each is followed until the data cut unless lost to follow-up first (a
+    constant risk per year); events are dated when they happen, and an
+    event-free patient is censored at her last assessment
+    (``assessment_months`` after randomisation) before her last contact. The
+    published follow-up is taken to run to the last contact (the data cut or
+    the loss), so its quartiles measure enrolment and loss, not the visits.
+    Event times have the cumulative hazard ``rate · t ** shape`` in each arm
+    (exponential: shape 1; Weibull otherwise), so that the hazards are proportional.
 
-    Why a Beta shape: ALEXANDRA's follow-up (median 32, quartiles 22 and 41
-    months, 165 still at risk at 48) cannot come from uniform accrual (that
-    gives a median near 35, an upper quartile near 48 and about 400 at risk at
-    48 months), nor from a one-parameter "slow start" power shape, which misses
-    the quartiles by 1–3 months; a Beta shape with dropout meets all of them.
+    Why this shape: ALEXANDRA's follow-up (median 32, quartiles 22 and 41
+    months, 165 still at risk at 48) cannot come from uniform enrolment (a
+    median near 35, an upper quartile near 48 and about 400 at risk at 48
+    months), nor from a ramp up to a flat plateau, which puts too many patients
+    in the last year and misses the median and the lower quartile by 1.5–2.5
+    months: enrolment must have slowed before it stopped.
 
     **Calibration, in two passes, both deterministic.** First, the free
-    parameters (accrual shape, dropout rate, event rates, and the Weibull shape
+    parameters (enrolment shape, loss to follow-up, event rates, and the Weibull shape
     when it is fitted to landmark survival) are fitted by least squares to the
     aggregates the model *expects*: events per arm, reverse Kaplan–Meier
     follow-up quartiles per arm, patients at risk at ``at_risk[0]`` months
@@ -167,22 +144,22 @@ def from_aggregates(
     numbers throughout (common random numbers), so that the data themselves,
     not only the model, meet the targets.
 
-    **The draw.** Entry, dropout and event times use Latin hypercube uniforms
+    **The draw.** Entry, loss and event times use Latin hypercube uniforms
     (one stratum per patient, randomly paired) from ``seed``, so that each arm
     follows the model closely. Each arm's event rate is then reset, on the
     drawn patients, to a value at which exactly the published number of
-    patients have their event before they are censored: the events per arm are
+    patients have their event before their last contact: the events per arm are
     exact by construction, not by editing patients.
 
     **The hazard ratio is forced, not discovered.** When ``hazard_ratio`` is
     given, the treatment arm's event rate is tied to the reference arm's by it
-    in the model, and one arm gets extra dropout on top of the shared rate
-    (the parameter ``dropout_difference``, treatment minus reference): with
+    in the model, and one arm gets extra loss to follow-up on top of the shared
+    risk (the parameter ``loss_difference``, treatment minus reference): with
     both event counts fixed, the hazard ratio can only move through the time
     at risk, and the published follow-up per arm allows a small difference.
     After the refit, that difference is tuned by bisection on the drawn
     patients until their (unstratified) Cox hazard ratio equals
-    ``hazard_ratio``. Without ``hazard_ratio``, both arms share one dropout
+    ``hazard_ratio``. Without ``hazard_ratio``, both arms share one loss
     rate and the hazard ratio follows from the event counts and follow-up.
 
     Parameters
@@ -190,7 +167,7 @@ def from_aggregates(
     n, events
         Patients randomised and events, per arm (the same two arm names).
     followup
-        Per arm: median follow-up and its quartiles by reverse Kaplan–Meier,
+        Per arm: median follow-up and its quartiles (to the last contact),
         in months, as ``(median, q1, q3)`` or a :class:`~alexandra.survival.FollowUp`.
     enrolment_months
         Length of the enrolment window.
@@ -207,15 +184,22 @@ def from_aggregates(
         ``constraints`` (role ``"checked"``), never used to build them.
     landmark_survival
         Per arm, ``(months, survival)`` of the event-free curve (optional).
-    accrual_shape
-        ``(a, b)`` to fix the accrual shape instead of fitting it.
+    enrolment_shape
+        ``(ramp_months, ramp_power, end_rate)`` to fix the enrolment shape
+        instead of fitting it (see :class:`~alexandra.enrolment.Enrolment`).
     event_distribution, weibull_shape
         ``"exponential"``, or ``"weibull"`` with ``weibull_shape`` (fitted when
         None, which needs ``landmark_survival``).
-    dropout_rate
-        The dropout rate per month shared by both arms, to fix it instead of
-        fitting it. With ``hazard_ratio`` one arm still gets the extra dropout
-        that forces it; pass ``hazard_ratio=None`` as well for no dropout at all.
+    annual_loss
+        The yearly risk of loss to follow-up shared by both arms, to fix it
+        instead of fitting it. With ``hazard_ratio`` one arm still gets the
+        extra loss that forces it; pass ``hazard_ratio=None`` as well for no
+        loss at all.
+    assessment_months
+        Months after randomisation of the assessments that date an event-free
+        patient's last visit (default: the book's assumed schedule,
+        :data:`~alexandra.enrolment.ASSESSMENT_MONTHS`); None for continuous
+        assessment (censored at the last contact), as in a simulation.
     seed
         Seed of the draw: the same inputs and seed give the same data.
     with_strata
@@ -247,28 +231,29 @@ def from_aggregates(
                      constraint  target  achieved
     0           events[control]   120.0     120.0
     1               events[new]    90.0      90.0
-    2  followup_median[control]    30.0      30.2
-    3      followup_q1[control]    22.0      20.8
-    4      followup_q3[control]    38.0      38.4
+    2  followup_median[control]    30.0      30.1
+    3      followup_q1[control]    22.0      22.0
+    4      followup_q3[control]    38.0      38.3
     5      followup_median[new]    30.5      30.4
-    6          followup_q1[new]    22.0      22.7
-    7          followup_q3[new]    38.5      38.1
+    6          followup_q1[new]    22.0      22.0
+    7          followup_q3[new]    38.5      38.2
     8              hazard_ratio     NaN       0.7
     """
     targets = _checked_aggregates(
-        n, events, followup, enrolment_months, data_cut_months, at_risk, hazard_ratio, reference, landmark_survival
+        n,
+        events,
+        followup,
+        enrolment_months,
+        data_cut_months,
+        at_risk,
+        hazard_ratio,
+        reference,
+        landmark_survival,
+        assessment_months,
     )
     shape_fixed = _checked_event_model(event_distribution, weibull_shape, targets)
-    fixed, free = _free_parameters(targets, accrual_shape, dropout_rate, shape_fixed)
-    values = _calibrate(targets, fixed, free)
-    uniforms = _latin_hypercube(targets, seed)
-    # The Cox and Peto log hazard ratios differ a little, by an amount the dropout barely moves:
-    # measure it once, then steer the hazard ratio with the fast Peto estimate.
-    cox_minus_peto = _cox_minus_peto(values, targets, uniforms) if "dropout_difference" in free else None
-    values = _calibrate_on_draw(values, targets, uniforms, free, cox_minus_peto)
-    if cox_minus_peto is not None:
-        values = _force_hazard_ratio(values, targets, uniforms, cox_minus_peto)
-    data, model = _draw(_model(values, targets), targets, uniforms)
+    fixed, free = _free_parameters(targets, enrolment_shape, annual_loss, shape_fixed)
+    data, model = calibration.calibrate(targets, fixed, free, calibration.latin_hypercube(targets, seed))
     simulated: tuple[str, ...] = ()
     if with_strata:
         data = _with_simulated_strata(data, targets, seed)
@@ -311,7 +296,8 @@ def _checked_aggregates(
     hazard_ratio: float | None,
     reference: str | None,
     landmark_survival: Mapping[str, tuple[float, float]] | None,
-) -> _Targets:
+    assessment_months: Sequence[float] | None,
+) -> calibration.Targets:
     arms = list(n)
     if len(arms) != 2:
         raise DataError(f"from_aggregates(n): {len(arms)} arms {arms}; exactly two are needed")
@@ -355,10 +341,17 @@ def _checked_aggregates(
             _number(f"landmark_survival[{arm!r}] months", point[0], low=0, high=cut, low_open=True),
             _number(f"landmark_survival[{arm!r}] survival", point[1], low=0, high=1, low_open=True),
         )
-    return _Targets(ordered, sizes, counts, quartiles, enrolment, cut, checked_at_risk, checked_hr, landmark)
+    # FollowUpPlan checks the schedule (increasing months from 0) with the package's message.
+    schedule = None if assessment_months is None else tuple(float(month) for month in assessment_months)
+    assessments = FollowUpPlan(assessment_months=schedule).assessment_months
+    return calibration.Targets(
+        ordered, sizes, counts, quartiles, enrolment, cut, checked_at_risk, checked_hr, landmark, assessments
+    )
 
 
-def _checked_event_model(event_distribution: str, weibull_shape: float | None, targets: _Targets) -> float | None:
+def _checked_event_model(
+    event_distribution: str, weibull_shape: float | None, targets: calibration.Targets
+) -> float | None:
     """The fixed event-time shape, or None when it is to be fitted."""
     if event_distribution not in EVENT_DISTRIBUTIONS:
         raise DataError(
@@ -379,29 +372,35 @@ def _checked_event_model(event_distribution: str, weibull_shape: float | None, t
     return _number("weibull_shape", weibull_shape, low=0, low_open=True)
 
 
-# -- calibration on expected values ------------------------------------------------------------
-
-
 def _free_parameters(
-    targets: _Targets, accrual_shape: tuple[float, float] | None, dropout_rate: float | None, shape: float | None
+    targets: calibration.Targets,
+    enrolment_shape: tuple[float, float, float] | None,
+    annual_loss: float | None,
+    shape: float | None,
 ) -> tuple[dict[str, float], list[str]]:
-    """Fixed parameter values, and the names of the free ones (fitted on a log scale)."""
+    """Fixed parameter values, and the names of the free ones (see :data:`alexandra.calibration.FREE_START`)."""
     fixed: dict[str, float] = {}
     free: list[str] = []
-    if accrual_shape is None:
-        free += ["accrual_a", "accrual_b"]
+    if enrolment_shape is None:
+        free += ["ramp_fraction", "ramp_power", "end_rate"]
     else:
-        fixed["accrual_a"] = _number("accrual_shape[0]", accrual_shape[0], low=0, low_open=True)
-        fixed["accrual_b"] = _number("accrual_shape[1]", accrual_shape[1], low=0, low_open=True)
-    if dropout_rate is None:
-        free.append("dropout")
+        if len(enrolment_shape) != 3:
+            raise DataError(
+                f"from_aggregates(enrolment_shape): expected (ramp_months, ramp_power, end_rate), got {enrolment_shape!r}"
+            )
+        ramp = _number("enrolment_shape[0] (ramp months)", enrolment_shape[0], low=0, high=targets.enrolment)
+        fixed["ramp_fraction"] = ramp / targets.enrolment
+        fixed["ramp_power"] = _number("enrolment_shape[1] (ramp power)", enrolment_shape[1], low=0, low_open=True)
+        fixed["end_rate"] = _number("enrolment_shape[2] (end rate)", enrolment_shape[2], low=0)
+    if annual_loss is None:
+        free.append("loss")
     else:
-        fixed["dropout"] = _number("dropout_rate", dropout_rate, low=0)
+        fixed["loss"] = -math.log1p(-_number("annual_loss", annual_loss, low=0, high=0.99)) / 12
     if targets.hazard_ratio is None:
-        fixed["dropout_difference"] = 0.0
+        fixed["loss_difference"] = 0.0
         free += ["rate_reference", "rate_treatment"]
     else:
-        free += ["dropout_difference", "rate_reference"]
+        free += ["loss_difference", "rate_reference"]
     if shape is None:
         free.append("shape")
     else:
@@ -409,263 +408,7 @@ def _free_parameters(
     return fixed, free
 
 
-def _model(values: Mapping[str, float], targets: _Targets) -> _Model:
-    reference, treatment = targets.arms
-    if targets.hazard_ratio is None:
-        rate_treatment = values["rate_treatment"]
-    else:
-        rate_treatment = values["rate_reference"] * targets.hazard_ratio
-    return _Model(
-        accrual_a=values["accrual_a"],
-        accrual_b=values["accrual_b"],
-        dropout=_arm_dropout(values["dropout"], values["dropout_difference"], targets),
-        rate={reference: values["rate_reference"], treatment: rate_treatment},
-        shape=values["shape"],
-    )
-
-
-def _followup_survival(
-    model: _Model, targets: _Targets, arm: str, time: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    """Probability of still being followed at ``time`` (no data cut, no dropout yet)."""
-    latest_entry = np.clip((targets.cut - time) / targets.enrolment, 0.0, 1.0)
-    return special.betainc(model.accrual_a, model.accrual_b, latest_entry) * np.exp(-model.dropout[arm] * time)
-
-
-def _expected_residuals(model: _Model, targets: _Targets, grid: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Model minus target for every aggregate, each divided by the error we are willing to accept."""
-    residuals: list[float] = []
-    at_risk = 0.0
-    for arm in targets.arms:
-        followed = _followup_survival(model, targets, arm, grid)
-        event_free = np.exp(-model.rate[arm] * grid**model.shape)
-        # Expected events: the chance of an event at t while still followed, summed over t.
-        expected_events = targets.n[arm] * np.sum((followed[:-1] + followed[1:]) / 2 * -np.diff(event_free))
-        residuals.append((expected_events - targets.events[arm]) / 0.25)
-        # Reverse Kaplan–Meier quartiles estimate where the follow-up curve crosses 1/2, 3/4, 1/4.
-        quartiles = np.interp([-0.5, -0.75, -0.25], -followed, grid)
-        residuals.extend((quartiles - np.array(targets.followup[arm])) / 0.5)
-        if targets.at_risk is not None:
-            at_risk += targets.n[arm] * np.interp(targets.at_risk[0], grid, followed * event_free)
-        if arm in targets.landmark:
-            when, survival_target = targets.landmark[arm]
-            residuals.append((math.exp(-model.rate[arm] * when**model.shape) - survival_target) / 0.01)
-    if targets.at_risk is not None:
-        residuals.append((at_risk - targets.at_risk[1]) / _at_risk_scale(targets.at_risk[1]))
-    return np.array(residuals)
-
-
-class _Parameters:
-    """Named model parameters <-> the optimiser's vector (logs, except the dropout difference)."""
-
-    LOWER = {"accrual_a": 0.2, "accrual_b": 0.2, "dropout": 1e-6, "dropout_difference": -0.05, "shape": 0.2}
-    UPPER = {"accrual_a": 20.0, "accrual_b": 20.0, "dropout": 0.5, "dropout_difference": 0.05, "shape": 5.0}
-    RATE_BOUNDS = (1e-8, 10.0)
-
-    def __init__(self, fixed: Mapping[str, float], free: Sequence[str]) -> None:
-        self.fixed = dict(fixed)
-        self.free = list(free)
-
-    def _to_vector(self, table: Mapping[str, float]) -> npt.NDArray[np.float64]:
-        return np.array([table[name] if name == "dropout_difference" else math.log(table[name]) for name in self.free])
-
-    def vector(self, values: Mapping[str, float]) -> npt.NDArray[np.float64]:
-        low, high = self.bounds()
-        return np.clip(self._to_vector(values), low + 1e-9, high - 1e-9)
-
-    def bounds(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        low = {name: self.LOWER.get(name, self.RATE_BOUNDS[0]) for name in self.free}
-        high = {name: self.UPPER.get(name, self.RATE_BOUNDS[1]) for name in self.free}
-        return self._to_vector(low), self._to_vector(high)
-
-    def values(self, theta: npt.NDArray[np.float64]) -> dict[str, float]:
-        free = {
-            name: x if name == "dropout_difference" else math.exp(x) for name, x in zip(self.free, theta, strict=True)
-        }
-        return {**self.fixed, **free}
-
-
-def _calibrate(targets: _Targets, fixed: dict[str, float], free: list[str]) -> dict[str, float]:
-    """Fit the free parameters to the aggregates the model *expects* (smooth, no random numbers)."""
-    grid = np.linspace(0.0, targets.cut, _GRID_POINTS)
-    median_followup = float(np.mean([quartiles[0] for quartiles in targets.followup.values()]))
-    start = {
-        "accrual_a": 1.5,
-        "accrual_b": 1.5,
-        "dropout": 0.005,
-        "dropout_difference": 0.0,
-        "shape": 1.0,
-        **{
-            f"rate_{role}": max(-math.log1p(-targets.events[arm] / targets.n[arm]), 1e-4) / median_followup
-            for role, arm in zip(("reference", "treatment"), targets.arms, strict=True)
-        },
-    }
-    parameters = _Parameters(fixed, free)
-    fit = optimize.least_squares(
-        lambda theta: _expected_residuals(_model(parameters.values(theta), targets), targets, grid),
-        parameters.vector(start),
-        bounds=parameters.bounds(),
-    )
-    return parameters.values(fit.x)
-
-
-def _calibrate_on_draw(
-    values: dict[str, float],
-    targets: _Targets,
-    uniforms: dict[str, _Uniforms],
-    free: list[str],
-    cox_minus_peto: float | None,
-) -> dict[str, float]:
-    """Refit on the drawn patients (same uniforms throughout), starting from the expected-value fit.
-
-    The event rates are not refitted: each draw resets them so that the events
-    are exact. When the hazard ratio is a target, its log-rank (Peto) estimate
-    enters the fit too; :func:`_force_hazard_ratio` then makes it exact.
-    """
-    refit = [name for name in free if not name.startswith("rate_")]
-    if not refit:
-        return values
-    parameters = _Parameters({name: value for name, value in values.items() if name not in refit}, refit)
-
-    def residuals(theta: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        data, _ = _draw(_model(parameters.values(theta), targets), targets, uniforms)
-        checks = [check for check in _drawn_aggregates(data, targets) if check.role == "calibrated"]
-        misses = [(check.achieved - check.target) / check.scale for check in checks]
-        if cox_minus_peto is not None:
-            assert targets.hazard_ratio is not None
-            misses.append((_peto_log_hr(data, targets) + cox_minus_peto - math.log(targets.hazard_ratio)) / 0.01)
-        return np.array(misses)
-
-    # Drawn quartiles move in small steps as patients swap order: difference quotients need a
-    # wide step, and a tolerance finer than those steps buys nothing.
-    fit = optimize.least_squares(
-        residuals, parameters.vector(values), bounds=parameters.bounds(), diff_step=0.01, ftol=1e-3, xtol=1e-3
-    )
-    return parameters.values(fit.x)
-
-
-# -- the draw ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Uniforms:
-    """Latin hypercube uniforms of one arm: one per patient in each of n equal strata, shuffled."""
-
-    entry: npt.NDArray[np.float64]
-    dropout: npt.NDArray[np.float64]
-    event: npt.NDArray[np.float64]
-
-
-def _latin_hypercube(targets: _Targets, seed: int) -> dict[str, _Uniforms]:
-    rng = np.random.default_rng(seed)
-
-    def stratified(size: int) -> npt.NDArray[np.float64]:
-        return (rng.permutation(size) + rng.random(size)) / size
-
-    return {arm: _Uniforms(*(stratified(targets.n[arm]) for _ in range(3))) for arm in targets.arms}
-
-
-def _rate_with_exact_events(
-    unit_hazard: npt.NDArray[np.float64],
-    censor_time: npt.NDArray[np.float64],
-    shape: float,
-    events: int,
-    model_rate: float,
-) -> float:
-    """A rate at which exactly ``events`` patients have their event before being censored.
-
-    A patient has the event when ``rate · censor_time ** shape`` reaches their
-    unit hazard, i.e. when the rate passes their threshold; any rate between the
-    ``events``-th and the next smallest threshold gives exactly ``events``. The
-    model's rate is kept when it lies there, otherwise the geometric middle is used.
-    """
-    thresholds = np.sort(unit_hazard / censor_time**shape)
-    if events == 0:
-        return min(model_rate, thresholds[0] / 2)
-    if events == len(thresholds):
-        return max(model_rate, thresholds[-1] * 2)
-    low, high = thresholds[events - 1], thresholds[events]
-    return model_rate if low < model_rate < high else math.sqrt(low * high)
-
-
-def _draw(model: _Model, targets: _Targets, uniforms: dict[str, _Uniforms]) -> tuple[pd.DataFrame, _Model]:
-    """Patients drawn from the model with exact events per arm, and the model with the rates used."""
-    arms = []
-    rates = {}
-    for arm in targets.arms:
-        draws = uniforms[arm]
-        entry = targets.enrolment * special.betaincinv(model.accrual_a, model.accrual_b, draws.entry)
-        censor_time = targets.cut - entry
-        if model.dropout[arm] > 0:
-            censor_time = np.minimum(censor_time, -np.log1p(-draws.dropout) / model.dropout[arm])
-        unit_hazard = -np.log1p(-draws.event)
-        rates[arm] = _rate_with_exact_events(
-            unit_hazard, censor_time, model.shape, targets.events[arm], model.rate[arm]
-        )
-        event_time = (unit_hazard / rates[arm]) ** (1 / model.shape)
-        has_event = event_time <= censor_time
-        patients = pd.DataFrame(
-            {"time": np.where(has_event, event_time, censor_time), "event": has_event.astype(np.int64), "arm": arm}
-        )
-        arms.append(patients.sort_values("time", kind="stable"))
-    return pd.concat(arms, ignore_index=True), replace(model, rate=rates)
-
-
-def _peto_log_hr(data: pd.DataFrame, targets: _Targets) -> float:
-    """The log-rank (Peto) estimate of the log hazard ratio, O − E over V: fast, close to Cox's."""
-    test = survival.logrank_test(data.time, data.event, data.arm, reference=targets.arms[0])
-    return test.o_minus_e / test.variance
-
-
-def _cox_minus_peto(values: dict[str, float], targets: _Targets, uniforms: dict[str, _Uniforms]) -> float:
-    """The small gap between the Cox and the Peto log hazard ratio; it barely moves with the dropout."""
-    data, _ = _draw(_model(values, targets), targets, uniforms)
-    cox = survival.cox_hazard_ratio(data.time, data.event, data.arm, reference=targets.arms[0])
-    return cox.log_hr - _peto_log_hr(data, targets)
-
-
-def _force_hazard_ratio(
-    values: dict[str, float], targets: _Targets, uniforms: dict[str, _Uniforms], cox_minus_peto: float
-) -> dict[str, float]:
-    """Tune the treatment arm's dropout on the drawn patients until their Cox hazard ratio is the target.
-
-    Bisection on the difference between the two arms' dropout rates; the hazard
-    ratio is read with the Peto estimate plus its measured gap to Cox.
-    """
-    assert targets.hazard_ratio is not None
-    target = math.log(targets.hazard_ratio)
-
-    def gap(difference: float) -> float:
-        data, _ = _draw(_model({**values, "dropout_difference": difference}, targets), targets, uniforms)
-        return _peto_log_hr(data, targets) + cox_minus_peto - target
-
-    # More dropout on the treatment arm (or less on the reference arm) leaves fewer of its
-    # patients at risk for the same events, which raises its hazard: the gap increases with
-    # the difference. Search near the fit first, then wider.
-    start = values["dropout_difference"]
-    tried = {start: gap(start)}
-    for width in (0.01, 0.05):
-        low, high = start - width, start + width
-        tried[low], tried[high] = gap(low), gap(high)
-        if tried[low] < 0 < tried[high]:
-            for _ in range(40):
-                middle = (low + high) / 2
-                tried[middle] = gap(middle)
-                if abs(tried[middle]) < 1e-4:
-                    break
-                low, high = (middle, high) if tried[middle] < 0 else (low, middle)
-            break
-    best = min(tried, key=lambda difference: abs(tried[difference]))
-    return {**values, "dropout_difference": best}
-
-
-def _arm_dropout(dropout: float, difference: float, targets: _Targets) -> dict[str, float]:
-    """Dropout per arm: the shared rate, plus the difference on the arm it makes higher."""
-    reference, treatment = targets.arms
-    return {reference: dropout + max(0.0, -difference), treatment: dropout + max(0.0, difference)}
-
-
-def _with_simulated_strata(data: pd.DataFrame, targets: _Targets, seed: int) -> pd.DataFrame:
+def _with_simulated_strata(data: pd.DataFrame, targets: calibration.Targets, seed: int) -> pd.DataFrame:
     """Add SIMULATED stratum columns: assumed shares, balanced by arm, independent of outcome."""
     rng = np.random.default_rng([seed, 1])  # a separate stream: the patients do not change
     data = data.copy()
@@ -685,54 +428,16 @@ def _with_simulated_strata(data: pd.DataFrame, targets: _Targets, seed: int) -> 
 # -- what the result shows -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Check:
-    """One aggregate of drawn data against its target; ``scale`` is the error we are willing to accept."""
-
-    name: str
-    target: float
-    achieved: float
-    scale: float
-    role: str
-
-
-def _drawn_aggregates(data: pd.DataFrame, targets: _Targets) -> list[_Check]:
-    """Events, follow-up quartiles, numbers at risk and landmark survival of drawn data."""
-    checks = [
-        _Check(f"events[{arm}]", targets.events[arm], float(data.event[data.arm == arm].sum()), 0.25, "forced exactly")
-        for arm in targets.arms
-    ]
-    for arm in targets.arms:
-        patients = data[data.arm == arm]
-        achieved = survival.reverse_km_followup(patients.time, patients.event)
-        median, q1, q3 = targets.followup[arm]
-        checks += [
-            _Check(f"followup_median[{arm}]", median, achieved.median, 0.5, "calibrated"),
-            _Check(f"followup_q1[{arm}]", q1, achieved.q1, 0.5, "calibrated"),
-            _Check(f"followup_q3[{arm}]", q3, achieved.q3, 0.5, "calibrated"),
-        ]
-    if targets.at_risk is not None:
-        when, count = targets.at_risk
-        achieved_count = float(survival.number_at_risk(data.time, data.event, [when])[0])
-        name = f"at_risk_{when:g}_months[both arms]"
-        checks.append(_Check(name, count, achieved_count, _at_risk_scale(count), "calibrated"))
-    for arm, (when, target_survival) in targets.landmark.items():
-        patients = data[data.arm == arm]
-        curve = survival.kaplan_meier(patients.time, patients.event, at=[when])
-        name = f"survival_{when:g}_months[{arm}]"
-        checks.append(_Check(name, target_survival, float(curve.survival.iloc[0]), 0.01, "calibrated"))
-    return checks
-
-
-def _at_risk_scale(count: int) -> float:
-    return max(1.0, 0.03 * count)
-
-
 def _constraint_table(
-    data: pd.DataFrame, targets: _Targets, hazard_ratio_ci: tuple[float, float] | None, logrank_p: float | None
+    data: pd.DataFrame,
+    targets: calibration.Targets,
+    hazard_ratio_ci: tuple[float, float] | None,
+    logrank_p: float | None,
 ) -> pd.DataFrame:
     reference = targets.arms[0]
-    rows = [(check.name, check.target, check.achieved, check.role) for check in _drawn_aggregates(data, targets)]
+    rows = [
+        (check.name, check.target, check.achieved, check.role) for check in calibration.drawn_aggregates(data, targets)
+    ]
     cox = survival.cox_hazard_ratio(data.time, data.event, data.arm, reference=reference)
     if targets.hazard_ratio is not None:
         rows.append(("hazard_ratio", targets.hazard_ratio, cox.hr, "forced"))
@@ -749,24 +454,31 @@ def _constraint_table(
     return table
 
 
-def _parameter_table(model: _Model, targets: _Targets, free: list[str], seed: int) -> pd.DataFrame:
+def _parameter_table(
+    model: calibration.Model, targets: calibration.Targets, free: list[str], seed: int
+) -> pd.DataFrame:
     reference, treatment = targets.arms
 
     def how(name: str) -> str:
         return "fitted" if name in free else "given"
 
+    def yearly(arm: str) -> float:
+        return -math.expm1(-12 * model.loss[arm])
+
     rate_unit = "per month" if model.shape == 1 else f"per month^{model.shape:.3g}"
-    forced = "dropout_difference" in free
+    forced = "loss_difference" in free
+    enrolment = model.enrolment
     rows = [
         ("enrolment_months", targets.enrolment, "months", "given"),
         ("data_cut_months", targets.cut, "months since enrolment start", "given"),
-        ("accrual_shape_a", model.accrual_a, "Beta shape", how("accrual_a")),
-        ("accrual_shape_b", model.accrual_b, "Beta shape", how("accrual_b")),
-        *((f"dropout_rate[{arm}]", model.dropout[arm], "per month", how("dropout")) for arm in targets.arms),
+        ("enrolment_ramp_months", enrolment.ramp_months, "months", how("ramp_fraction")),
+        ("enrolment_ramp_power", enrolment.ramp_power, "power (1 = linear ramp)", how("ramp_power")),
+        ("enrolment_end_rate", enrolment.end_rate, "rate at the stop / peak rate", how("end_rate")),
+        *((f"annual_loss[{arm}]", yearly(arm), "risk per year", how("loss")) for arm in targets.arms),
         (
-            "dropout_difference",
-            model.dropout[treatment] - model.dropout[reference],
-            f"per month, {treatment} minus {reference}",
+            "loss_difference",
+            yearly(treatment) - yearly(reference),
+            f"risk per year, {treatment} minus {reference}",
             "forced (hazard ratio)" if forced else "none",
         ),
         ("event_shape", model.shape, "Weibull shape (1 = exponential)", how("shape")),
@@ -780,10 +492,11 @@ def _parameter_table(model: _Model, targets: _Targets, free: list[str], seed: in
 # -- ALEXANDRA ---------------------------------------------------------------------------------------
 
 ALEXANDRA_ASSUMPTIONS = (
-    "accrual_shape",
+    "enrolment_shape",
     "event_distribution",
     "weibull_shape",
-    "dropout_rate",
+    "annual_loss",
+    "assessment_months",
     "hazard_ratio",
     "landmark_survival",
 )
@@ -806,9 +519,12 @@ def alexandra_pseudo_ipd(seed: int = 2025, with_strata: bool = False, **assumpti
         As in :func:`from_aggregates`.
     **assumptions
         Overrides for a sensitivity analysis, any of :data:`ALEXANDRA_ASSUMPTIONS`:
-        ``accrual_shape=(a, b)``, ``event_distribution="weibull"`` with
-        ``weibull_shape``, ``dropout_rate`` (per month), ``hazard_ratio``
-        (None: not forced), ``landmark_survival``.
+        ``enrolment_shape=(ramp_months, ramp_power, end_rate)``,
+        ``event_distribution="weibull"`` with ``weibull_shape``,
+        ``annual_loss`` (a yearly risk; default the book's assumption
+        :data:`~alexandra.enrolment.ALEXANDRA_ANNUAL_LOSS`; None to fit it),
+        ``assessment_months``, ``hazard_ratio`` (None: not forced),
+        ``landmark_survival``.
 
     Returns
     -------
@@ -848,6 +564,7 @@ def alexandra_pseudo_ipd(seed: int = 2025, with_strata: bool = False, **assumpti
         "reference": "chemotherapy",
         "hazard_ratio_ci": (hazard_ratio.lower, hazard_ratio.upper),
         "logrank_p": published.get("idfs_logrank_p").number,
+        "annual_loss": ALEXANDRA_ANNUAL_LOSS,
     }
     arguments.update(assumptions)
     return from_aggregates(**arguments, seed=seed, with_strata=with_strata)

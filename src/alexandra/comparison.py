@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from alexandra import checks, published, survival
+from alexandra.enrolment import reported_followup
 from alexandra.reconstruct import alexandra_pseudo_ipd
 
 __all__ = [
@@ -137,7 +138,9 @@ def comparison_table(data: pd.DataFrame, strata: Sequence[str] | None = None) ->
 
     Rows: IDFS events per arm; the hazard ratio (Cox, atezolizumab versus
     chemotherapy) and both bounds of its 95% interval; the log-rank P value;
-    the median follow-up per arm by reverse Kaplan–Meier. The published hazard
+    the median follow-up per arm (to the last contact when ``data`` has a
+    ``last_contact`` column, else by reverse Kaplan–Meier; see
+    :func:`alexandra.enrolment.reported_followup`). The published hazard
     ratio and P value are stratified; ``data`` is analysed stratified only when
     ``strata`` names its stratification columns.
 
@@ -209,7 +212,7 @@ def comparison_table(data: pd.DataFrame, strata: Sequence[str] | None = None) ->
     ]
     for arm in published.ARMS:
         in_arm = patients[patients.arm == arm]
-        followup = survival.reverse_km_followup(in_arm.time, in_arm.event)
+        followup = reported_followup(in_arm)
         rows.append(
             _row(
                 f"median follow-up (months), {arm}",

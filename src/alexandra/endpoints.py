@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from alexandra import checks
+from alexandra.enrolment import ALEXANDRA_FOLLOWUP, Enrolment, FollowUpPlan
 from alexandra.errors import DataError
 from alexandra.published import DAYS_PER_MONTH, months_between
 
@@ -234,7 +235,9 @@ class TimeEvent(NamedTuple):
     reason: str
 
 
-def to_time_event(history: History, endpoint: str, data_cutoff: date) -> TimeEvent:
+def to_time_event(
+    history: History, endpoint: str, data_cutoff: date, assessments: FollowUpPlan | None = None
+) -> TimeEvent:
     """Turn a patient's history into (time, event) for one endpoint, as of a data cut-off.
 
     The time runs from randomisation to the first event the endpoint counts.
@@ -242,7 +245,9 @@ def to_time_event(history: History, endpoint: str, data_cutoff: date) -> TimeEve
     ``data_cutoff``, the patient is censored there: *administrative
     censoring* when she was followed to the cut-off, *lost to follow-up*
     when her follow-up ended before it. Events after the cut-off do not exist
-    for that analysis.
+    for that analysis. With ``assessments``, a patient's event-free status is
+    known only at its scheduled assessments: she is censored at the last one
+    before that date.
 
     Parameters
     ----------
@@ -252,6 +257,9 @@ def to_time_event(history: History, endpoint: str, data_cutoff: date) -> TimeEve
         A key of :data:`ENDPOINTS`.
     data_cutoff
         The last date the analysis counts (18 August 2023 for ALEXANDRA's final analysis).
+    assessments
+        The visit schedule (:class:`~alexandra.enrolment.FollowUpPlan`); None:
+        status known every day.
 
     Raises
     ------
@@ -272,6 +280,8 @@ def to_time_event(history: History, endpoint: str, data_cutoff: date) -> TimeEve
     TimeEvent(time=53.59, event=False, reason='administrative censoring')
     >>> to_time_event(patient, "IDFS", date(2021, 1, 1))
     TimeEvent(time=22.08, event=False, reason='administrative censoring')
+    >>> to_time_event(patient, "IDFS", date(2021, 1, 1), FollowUpPlan()).time
+    21.0
     """
     where = f"to_time_event(patient={history.patient!r}, endpoint={endpoint!r}, data_cutoff={data_cutoff})"
     checks.one_of("to_time_event", "endpoint", endpoint, ENDPOINTS)
@@ -284,13 +294,19 @@ def to_time_event(history: History, endpoint: str, data_cutoff: date) -> TimeEve
         if endpoint in _COUNTED_BY[event.kind]:
             return TimeEvent(_months(history.randomised, event.when), True, event.kind)
     reason = ADMINISTRATIVE_CENSORING if history.last_follow_up >= data_cutoff else LOST_TO_FOLLOW_UP
-    return TimeEvent(_months(history.randomised, end), False, reason)
+    months = _months(history.randomised, end)
+    if assessments is not None:
+        months = float(assessments.last_assessment(months))
+    return TimeEvent(months, False, reason)
 
 
 def to_table(
-    histories: Iterable[History], data_cutoff: date, endpoints: Sequence[str] = tuple(ENDPOINTS)
+    histories: Iterable[History],
+    data_cutoff: date,
+    endpoints: Sequence[str] = tuple(ENDPOINTS),
+    assessments: FollowUpPlan | None = None,
 ) -> pd.DataFrame:
-    """(time, event) of every patient for every endpoint, one row each.
+    """(time, event) of every patient for every endpoint, one row each (see :func:`to_time_event`).
 
     Columns: ``patient``, ``endpoint``, ``time`` (months), ``event``, ``reason``.
 
@@ -304,7 +320,11 @@ def to_table(
     for endpoint in endpoints:
         checks.one_of("to_table", "endpoints", endpoint, ENDPOINTS)
     rows = [
-        {"patient": history.patient, "endpoint": endpoint, **to_time_event(history, endpoint, data_cutoff)._asdict()}
+        {
+            "patient": history.patient,
+            "endpoint": endpoint,
+            **to_time_event(history, endpoint, data_cutoff, assessments)._asdict(),
+        }
         for history in histories
         for endpoint in endpoints
     ]
@@ -339,18 +359,22 @@ def simulate_histories(
     data_cutoff: date,
     seed: int,
     annual_rates: Mapping[str, float] = ILLUSTRATIVE_ANNUAL_RATES,
-    annual_dropout: float = 0.02,
+    enrolment: Enrolment | None = None,
+    followup: FollowUpPlan = ALEXANDRA_FOLLOWUP,
     breast_cancer_death_rate_after_distant: float = 0.5,
 ) -> list[History]:
     """Simulate what is known at the data cut-off about ``n`` fictional patients.
 
-    Each patient is randomised on a day drawn uniformly from the enrolment
-    window. Each event type in ``annual_rates`` happens after an exponential
+    Each patient is randomised on a day drawn from ``enrolment`` (an
+    :class:`~alexandra.enrolment.Enrolment` over the window; uniform when None).
+    Each event type in ``annual_rates`` happens after an exponential
     time with that yearly rate (independently of the others); after a
     distant recurrence, death from breast cancer follows after an exponential
     time with rate ``breast_cancer_death_rate_after_distant`` per year. Patients
-    leave follow-up at the yearly rate ``annual_dropout``. A patient's history
-    keeps what happened before her death, her drop-out and the cut-off.
+    are lost to follow-up at the yearly risk of ``followup`` (by default the
+    book's assumption for ALEXANDRA). A patient's history keeps what happened
+    before her death, her loss to follow-up and the cut-off; pass the same
+    ``followup`` to :func:`to_table` to censor at the last scheduled assessment.
 
     These are simulated patients under stated assumptions, not trial data.
 
@@ -384,7 +408,13 @@ def simulate_histories(
                 "set breast_cancer_death_rate_after_distant instead"
             )
         checks.number("simulate_histories", f"annual_rates[{kind!r}]", rate, low=0, hint="(a yearly rate)")
-    checks.number("simulate_histories", "annual_dropout", annual_dropout, low=0, hint="(a yearly rate)")
+    window_months = months_between(enrolment_start, enrolment_end)
+    if enrolment is None:
+        enrolment = Enrolment(window_months) if window_months > 0 else None
+    elif abs(enrolment.window_months - window_months) > 1e-9:
+        raise DataError(
+            f"{where}: enrolment covers {enrolment.window_months:g} months, the window {window_months:g} months"
+        )
     checks.number(
         "simulate_histories",
         "breast_cancer_death_rate_after_distant",
@@ -394,13 +424,13 @@ def simulate_histories(
     )
 
     rng = np.random.default_rng(seed)
-    window_days = (enrolment_end - enrolment_start).days
     kinds = list(annual_rates)
-    randomised_offsets = rng.integers(0, window_days + 1, size=n)
+    entry_months = enrolment.entry_months(rng.random(n)) if enrolment is not None else np.zeros(n)
+    randomised_offsets = np.floor(entry_months * DAYS_PER_MONTH)
     # Times in days; an exponential with yearly rate r has mean 365.25 / r days (rate 0: never).
     event_days = {kind: _exponential_days(rng, annual_rates[kind], n) for kind in kinds}
     death_after_distant = _exponential_days(rng, breast_cancer_death_rate_after_distant, n)
-    dropout_days = _exponential_days(rng, annual_dropout, n)
+    loss_days = followup.loss_months(rng.random(n)) * DAYS_PER_MONTH
 
     histories = []
     for i in range(n):
@@ -410,7 +440,7 @@ def simulate_histories(
         if "distant_recurrence" in times:
             times["death_breast_cancer"] = times["distant_recurrence"] + death_after_distant[i]
         death_day = min((times[kind] for kind in _DEATHS if kind in times), default=np.inf)
-        end_day = min(death_day, dropout_days[i], horizon)
+        end_day = min(death_day, loss_days[i], horizon)
         # Whole days: an event on the last follow-up day is known, one after it is not.
         end = int(np.floor(end_day))
         events = tuple(

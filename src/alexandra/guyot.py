@@ -10,7 +10,7 @@ shown as a :class:`~alexandra.digitised.CleaningWarning`.
 >>> curve_survival = [1, 0.9, 0.8, 0.7, 0.6, 0.5]
 >>> patients = guyot(curve_time, curve_survival, risk_time=[0, 5], n_risk=[100, 68])
 >>> len(patients), int(patients.event.sum())
-(100, 41)
+(100, 40)
 """
 
 from __future__ import annotations
@@ -77,7 +77,13 @@ def guyot(
     * a negative number of events at a point is set to 0;
     * the first guess of censored patients in an interval is never negative
       (as in the Stata command ``ipdfc``); a guess far below zero is an error;
-    * rows of the table whose interval holds no curve point are dropped.
+    * the curve gets a point at every time of the table where it has none
+      (at the level of the curve there), so that every interval's censorings
+      are spread from the interval's start, not from its first drop, and a
+      row whose interval holds no drop still counts;
+    * when the curve drops more over an interval than the numbers at risk
+      allow even with nobody censored, events are removed where rounding the
+      drops added most (the table is exact, the reading of the curve is not).
 
     Parameters
     ----------
@@ -99,7 +105,8 @@ def guyot(
         One row per patient, sorted by time: ``time`` (float, the curve's unit)
         and ``event`` (1 = event, 0 = censored). ``attrs["changes"]`` is a
         tuple of :class:`~alexandra.digitised.Change`: what cleaning changed,
-        and how the total events were met.
+        where events were cut to what the numbers at risk allow, and how the
+        total events were met.
 
     Raises
     ------
@@ -130,8 +137,8 @@ def guyot(
     curve = clean_curve(km_time, km_surv)
     table_time, table_n, curve = clean_risk_table(risk_time, n_risk, curve)
     events_total = _checked_total_events(total_events, int(table_n[0]))
-    table_time, table_n = _rows_with_points(table_time, table_n, curve.time)
-    walk = _GuyotWalk(curve.time, curve.survival, table_time, table_n)
+    curve_time, curve_survival = _points_at_rows(curve.time, curve.survival, table_time)
+    walk = _GuyotWalk(curve_time, curve_survival, table_time, table_n)
     walk.run(events_total)
     changes = curve.changes + tuple(walk.changes)
     if warn:
@@ -275,12 +282,50 @@ class _GuyotWalk:
             def too_many_left(left: int, target: int = target) -> int:
                 return left - target
 
-            at_risk = self._adjust(interval, at_risk, first_guess, False, too_many_left)
+            n_at_start = at_risk
+            at_risk = self._adjust(interval, n_at_start, first_guess, False, too_many_left)
+            if at_risk < target:
+                at_risk = self._remove_events(interval, n_at_start, target - at_risk)
             self.km_at_interval_start = self._km_after_walk
         last = n_intervals - 1
         self._last_interval(last, at_risk, total_events)
         if total_events is not None:
             self._meet_total_events(total_events)
+
+    def _remove_events(self, interval: int, n_at_start: int, n_events: int) -> int:
+        """Remove ``n_events`` events of the interval where rounding the drops of the curve added most.
+
+        Used when the curve drops more over the interval than the numbers at
+        risk allow even with nobody censored: the table is exact, the reading
+        of the curve is not. The patients stay at risk into the next interval.
+        """
+        lo, hi = int(self.lower[interval]), int(self.upper[interval])
+        events = self.events[lo : hi + 1]
+        removed = np.zeros_like(events)
+        room = events - self.expected[lo : hi + 1]  # how much rounding added at each point
+        for _ in range(n_events):
+            candidates = np.flatnonzero(removed < events)
+            if not candidates.size:
+                break
+            removed[candidates[np.argmax(room[candidates] - removed[candidates])]] += 1
+        self.events[lo : hi + 1] = events - removed
+        self.changes.append(
+            Change(
+                "numbers at risk",
+                f"n_risk row {interval + 1} (time {self.table_time[interval + 1]:g})",
+                f"{int(removed.sum())} events removed between rows {interval} and {interval + 1}: the curve drops "
+                "more than the numbers at risk allow",
+            )
+        )
+        # The rebuilt Kaplan–Meier estimate and the patients left, with the events that remain.
+        at_risk, km = n_at_start, float(self.km_at_interval_start)
+        pairs = zip(self.events[lo : hi + 1].tolist(), self.censored[lo : hi + 1].tolist(), strict=True)
+        for n_event, n_censored in pairs:
+            if n_event:
+                km *= 1.0 - n_event / at_risk
+            at_risk -= n_event + n_censored
+        self._km_after_walk = km
+        return at_risk
 
     def _last_interval(self, last: int, at_risk: int, total_events: int | None) -> None:
         lo, hi = self.lower[last], self.upper[last]
@@ -423,12 +468,11 @@ def _checked_total_events(total_events: int | None, arm_size: int) -> int | None
     return int(total_events)
 
 
-def _rows_with_points(
-    table_time: npt.NDArray[np.float64], table_n: npt.NDArray[np.int64], curve_time: npt.NDArray[np.float64]
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-    """Drop rows whose interval holds no curve point: they carry no information about the curve."""
-    lower = np.searchsorted(curve_time, table_time, side="left")
-    # Row i is useful when some curve point lies in [table_time[i], table_time[i + 1]).
-    has_point = np.append(lower[:-1] < lower[1:], True)
-    has_point[0] = True
-    return table_time[has_point], table_n[has_point]
+def _points_at_rows(
+    curve_time: npt.NDArray[np.float64], curve_survival: npt.NDArray[np.float64], table_time: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The curve with a point at each time of the table, at the curve's level there (a flat step)."""
+    missing = np.setdiff1d(table_time, curve_time)
+    level = curve_survival[np.searchsorted(curve_time, missing, side="right") - 1]
+    order = np.argsort(np.concatenate([curve_time, missing]), kind="stable")
+    return np.concatenate([curve_time, missing])[order], np.concatenate([curve_survival, level])[order]

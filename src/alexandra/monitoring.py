@@ -39,9 +39,9 @@ import numpy as np
 import pandas as pd
 from scipy import integrate, optimize, special, stats
 
-from alexandra import checks, design, uncertainty
-from alexandra.design import Seed, TrialModel
+from alexandra import checks, trial_model, uncertainty
 from alexandra.published import ARMS
+from alexandra.trial_model import Seed, TrialModel
 from alexandra.uncertainty import NormalPrior
 
 __all__ = [
@@ -450,7 +450,7 @@ def simulate_stopped_treatment(
     atezolizumab has hazard ratio ``on_treatment_hr`` for her first ``w`` months and ``after_hr``
     afterwards, where ``w`` is ``treatment_months``, cut short at ``stop_month`` (months since the
     start of enrolment) when everyone stops the drug. Each trial is analysed at its
-    ``analysis_events``-th event with a Cox model (:func:`alexandra.design.simulate_interim`'s).
+    ``analysis_events``-th event with a Cox model (:func:`alexandra.trial_model.simulate_interim`'s).
 
     Returns
     -------
@@ -459,7 +459,7 @@ def simulate_stopped_treatment(
         (negative favours atezolizumab) and ``mean_treatment_months``, the months of
         atezolizumab the atezolizumab arm could receive, on average.
 
-    >>> model = design.alexandra_trial_model()
+    >>> model = trial_model.alexandra_trial_model()
     >>> always = simulate_stopped_treatment(model, 0.75, 266, treatment_months=12, after_hr=0.75, n_trials=20, seed=1)
     >>> stopped = simulate_stopped_treatment(model, 0.75, 266, treatment_months=12, stop_month=55.4, n_trials=20, seed=1)
     >>> bool(always.observed_hr.median() < stopped.observed_hr.median())
@@ -485,7 +485,7 @@ def simulate_stopped_treatment(
     batches = []
     for first in range(0, n_trials, batch_size):
         size = min(batch_size, n_trials - first)
-        entry = model.accrual.entry_months(rng.random((size, n)))
+        entry, loss = model.accrual.draw(rng, (size, n))
         unit = rng.exponential(size=(size, n))
         window = (
             np.full_like(entry, months)
@@ -497,9 +497,11 @@ def simulate_stopped_treatment(
         on_drug = _inverse_baseline(model, unit / on_hr)
         after_drug = _inverse_baseline(model, reached / on_hr + (unit - reached) / after)
         time = np.where(is_atezolizumab, np.where(unit <= reached, on_drug, after_drug), _inverse_baseline(model, unit))
-        patients = design._SimulatedPatients(entry, time, is_atezolizumab)
-        month, events, at_risk_atezolizumab, at_risk_chemotherapy = design._at_interim(patients, analysis_events)
-        log_hr, z = design._cox_log_hazard_ratio(events, at_risk_atezolizumab, at_risk_chemotherapy)
+        patients = trial_model.SimulatedPatients(entry, time, is_atezolizumab, loss, model.accrual.followup)
+        month, events, at_risk_atezolizumab, at_risk_chemotherapy = trial_model.risk_sets_at_analysis(
+            patients, analysis_events
+        )
+        log_hr, z = trial_model.cox_log_hazard_ratio(events, at_risk_atezolizumab, at_risk_chemotherapy)
         batches.append(
             pd.DataFrame(
                 {

@@ -39,6 +39,7 @@ import pandas as pd
 
 from alexandra import survival
 from alexandra.comparison import REFERENCE_ARM
+from alexandra.enrolment import reported_followup
 from alexandra.errors import DataError
 from alexandra.published import ARMS, find_data_dir
 from alexandra.reconstruct import SIMULATED_STRATA, PseudoIPD
@@ -154,9 +155,11 @@ def _checked_patients(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
 
     time = frame.time.map(_as_float).to_numpy()  # Python's float() reads a 17-digit number back bit for bit
     refuse(~np.isfinite(time) | (time < 0), "time", "is not a time in months ≥ 0")
+    contact = frame.last_contact.map(_as_float).to_numpy()
+    refuse(~np.isfinite(contact) | (contact < time), "last_contact", "is not a time in months ≥ the row's time")
     refuse(~frame.event.isin(["0", "1"]).to_numpy(), "event", "is not 0 (censored) or 1 (event)")
     refuse(~frame.arm.isin(ARMS).to_numpy(), "arm", f"is not one of {', '.join(ARMS)}")
-    data = frame.assign(time=time, event=frame.event.astype(np.int64))
+    data = frame.assign(time=time, event=frame.event.astype(np.int64), last_contact=contact)
     for column, shares in SIMULATED_STRATA.items():
         if column in data:
             refuse(~data[column].isin(list(shares)).to_numpy(), column, f"is not one of {', '.join(shares)}")
@@ -180,7 +183,7 @@ def load(path: str | os.PathLike[str] | None = None) -> PseudoIPD:
         stratum (the message names the file, row and field).
     """
     path = Path(path) if path is not None else default_path()
-    data = _checked_patients(_read(path, ("time", "event", "arm"), as_text=True), path)
+    data = _checked_patients(_read(path, ("time", "event", "arm", "last_contact"), as_text=True), path)
     constraints = _read(_sibling(path, "constraints"), ("constraint", "target", "achieved", "difference", "role"))
     parameters = _read(_sibling(path, "parameters"), ("parameter", "value", "unit", "how"))
     parameters["unit"] = parameters.unit.fillna("")  # the seed has no unit
@@ -214,7 +217,7 @@ def _summary(pseudo: PseudoIPD) -> dict[str, tuple[float, str]]:
     }
     for arm, patients in data.groupby("arm", observed=True):
         rows[f"events, {arm}"] = (float(patients.event.sum()), "events")
-        followup = survival.reverse_km_followup(patients.time, patients.event)
+        followup = reported_followup(patients)  # to the last contact: assessments would make it jump
         for name, value in (("median", followup.median), ("Q1", followup.q1), ("Q3", followup.q3)):
             rows[f"follow-up {name} (months), {arm}"] = (value, "followup_months")
         for column in pseudo.simulated_columns:

@@ -50,6 +50,7 @@ __all__ = [
     "bibliography_keys",
     "date_text",
     "find_data_dir",
+    "context_fact",
     "get",
     "keys",
     "load",
@@ -401,6 +402,21 @@ def keys() -> list[str]:
     ['n_randomized', 'n_randomized_total', 'n_planned']
     """
     return list(_default_index())
+
+
+def context_fact(trial: str, key: str, arm: str = "", column: str = "value") -> float:
+    """One number of another paper, from ``data/context/facts.csv`` (each row names its source).
+
+    >>> context_fact("LOST-IT review", "loss_to_followup_median_pct"), context_fact("LOST-IT review", "loss_to_followup_median_pct", column="upper")
+    (6.0, 14.0)
+    """
+    path = find_data_dir() / "context" / "facts.csv"
+    facts = pd.read_csv(path).fillna({"arm": ""}).set_index(["trial", "key", "arm"])
+    if (trial, key, arm) not in facts.index:
+        raise DataError(f"{path}: no row with trial {trial!r}, key {key!r} and arm {arm!r}")
+    if column not in facts.columns:
+        raise DataError(f"{path}: no column {column!r}")
+    return float(facts.loc[(trial, key, arm), column])
 
 
 def get(key: str, arm: str | None = None) -> Estimate:

@@ -17,7 +17,7 @@ reader's own trial from CSV files.
 
 >>> patients = guyot([0, 2, 4, 6, 8, 10], [1, 0.9, 0.8, 0.7, 0.6, 0.5], risk_time=[0, 5], n_risk=[100, 68])
 >>> len(patients), int(patients.event.sum())
-(100, 41)
+(100, 40)
 """
 
 from __future__ import annotations

@@ -414,10 +414,10 @@ def sampling_distribution(
     """Simulate ``n_trials`` trials like ALEXANDRA per true HR, summarised into two small tables.
 
     The trials come from the calendar-time model of :mod:`alexandra.design`
-    (:func:`~alexandra.design.alexandra_trial_model`: the published arms and enrolment
-    window, accrual accelerating to match the published median follow-up, constant hazards),
+    (:func:`~alexandra.trial_model.alexandra_trial_model`: the published arms and enrolment
+    window, the book's model of enrolment and follow-up (:mod:`alexandra.enrolment`), constant hazards),
     with the true HR in place of the published one. Each is analysed at its ``events``-th event
-    with a Cox model (:func:`~alexandra.design.simulate_interim`). Histogram bins of the
+    with a Cox model (:func:`~alexandra.trial_model.simulate_interim`). Histogram bins of the
     observed HR have width ``bin_width`` and an edge at ``published_hr``, so that bars at or
     above the published estimate are whole bars. Each true HR has its own random stream,
     seeded by ``(seed, round(1000 · true_hr))``: one row can be regenerated without the others.

@@ -1,4 +1,4 @@
-# Numbers from R's survival package that tests/test_survival.py compares alexandra.survival with.
+# Numbers from R's survival package that tests/test_survival_curves.py and tests/test_two_arms.py compares alexandra.survival with.
 #
 # Run from the repository root:  Rscript tests/r/reference.R
 # Reads tests/r/fixtures/*.csv (made by tests/r/make_fixtures.R) and writes
