@@ -1,6 +1,7 @@
 """Code shared by the chapters of the ALEXANDRA/IMpassion030 executable book.
 
-One module per idea: :mod:`alexandra.published` (the published numbers),
+One module per idea: :mod:`alexandra.published` (the published numbers: :mod:`alexandra.estimate`,
+:mod:`alexandra.table_checks`, :mod:`alexandra.data_files`, :mod:`alexandra.dates`),
 :mod:`alexandra.survival` (survival statistics: :mod:`alexandra.survival_curves`,
 :mod:`alexandra.two_arms`, :mod:`alexandra.tierney`), :mod:`alexandra.enrolment`
 (how patients enter and are followed: one model for the whole book),

@@ -129,8 +129,9 @@ def from_aggregates(
     months, 165 still at risk at 48) cannot come from uniform enrolment (a
     median near 35, an upper quartile near 48 and about 400 at risk at 48
     months), nor from a ramp up to a flat plateau, which puts too many patients
-    in the last year and misses the median and the lower quartile by 1.5–2.5
-    months: enrolment must have slowed before it stopped.
+    in the last year (rebuilds with a 12- or 24-month ramp miss the published
+    quartiles by 4–6 months and the patients at risk at 48 by 30–70):
+    enrolment must have slowed before it stopped.
 
     **Calibration, in two passes, both deterministic.** First, the free
     parameters (enrolment shape, loss to follow-up, event rates, and the Weibull shape
