@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -81,6 +82,12 @@ def bibliography_keys(path: str | os.PathLike[str] | None = None) -> set[str]:
     return set(_BIB_ENTRY.findall(text))
 
 
+@lru_cache(maxsize=4)
+def _context_facts(path: Path) -> pd.DataFrame:
+    """``data/context/facts.csv`` indexed by trial, key and arm (read once per path)."""
+    return pd.read_csv(path).fillna({"arm": ""}).set_index(["trial", "key", "arm"])
+
+
 def context_fact(trial: str, key: str, arm: str = "", column: str = "value") -> float:
     """One number of another paper, from ``data/context/facts.csv`` (each row names its source).
 
@@ -88,7 +95,7 @@ def context_fact(trial: str, key: str, arm: str = "", column: str = "value") -> 
     (6.0, 14.0)
     """
     path = find_data_dir() / "context" / "facts.csv"
-    facts = pd.read_csv(path).fillna({"arm": ""}).set_index(["trial", "key", "arm"])
+    facts = _context_facts(path)
     if (trial, key, arm) not in facts.index:
         raise DataError(f"{path}: no row with trial {trial!r}, key {key!r} and arm {arm!r}")
     if column not in facts.columns:
