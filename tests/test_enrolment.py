@@ -120,7 +120,9 @@ def test_alexandra_conduct_reads_the_fitted_enrolment(tmp_path) -> None:  # type
     assert conduct.cut_months == published.months_between(start, published.get("data_cutoff").when)
     with pytest.raises(DataError, match="file not found"):
         alexandra_conduct(tmp_path)
-    (tmp_path / "alexandra_pseudo_ipd_parameters.csv").write_text("# made by: x\nparameter,value\nseed,1\n")
+    (tmp_path / "alexandra_pseudo_ipd_parameters.csv").write_text(
+        "# made by: x\nparameter,value,unit,how\nseed,1,,given\n"
+    )
     with pytest.raises(DataError, match="no row 'enrolment_months'"):
         alexandra_conduct(tmp_path)
 

@@ -29,7 +29,6 @@ published follow-up quartiles and numbers at risk, in the reconstruction
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -254,10 +253,10 @@ class Conduct:
         return float(median), float(q1), float(q3)
 
     def at_risk_share(self, months: float) -> float:
-        """Share of patients event-free or not whose censoring time reaches ``months`` (ignoring events).
+        """Expected share of patients, ignoring events, still counted at risk at ``months``.
 
-        An event-free patient counts at ``months`` only if an assessment at or
-        after it came before her last contact.
+        A patient counts at ``months`` only if an assessment at or after it came
+        before her last contact: she is censored at her last assessment.
         """
         return float(self.followed(self.followup.next_assessment(months)))
 
@@ -281,14 +280,11 @@ def alexandra_conduct(folder: str | Path | None = None) -> tuple[Conduct, dict[s
     >>> patients, round(conduct.enrolment.window_months, 1), round(conduct.cut_months, 1)
     ({'atezolizumab': 1101, 'chemotherapy': 1098}, 51.3, 60.5)
     """
-    from alexandra import published  # imported here: published imports nothing of ours, but keep loading lazy
+    # Imported here: both import the reconstruction, which imports this module.
+    from alexandra import pseudo_ipd, published
 
-    path = Path(folder) if folder is not None else published.find_data_dir() / "reconstructed"
-    path = path / "alexandra_pseudo_ipd_parameters.csv"
-    if not path.is_file():
-        checks.fail(f"{path}", "file not found (make data writes it: python scripts/alexandra_pseudo_ipd.py)")
-    with path.open(encoding="utf-8") as handle:
-        rows = {row["parameter"]: row["value"] for row in csv.DictReader(line for line in handle if line[0] != "#")}
+    path = Path(folder) / pseudo_ipd.FILES["data"] if folder is not None else pseudo_ipd.default_path()
+    rows = pseudo_ipd.load_parameters(path).set_index("parameter").value
     needed = (
         "enrolment_months",
         "data_cut_months",
@@ -298,7 +294,7 @@ def alexandra_conduct(folder: str | Path | None = None) -> tuple[Conduct, dict[s
     )
     for name in needed:
         if name not in rows:
-            checks.fail(f"{path}", f"no row {name!r}", field="parameter")
+            checks.fail(f"{path.with_name(pseudo_ipd.FILES['parameters'])}", f"no row {name!r}", field="parameter")
     value = {name: float(rows[name]) for name in needed}
     enrolment = Enrolment(
         value["enrolment_months"],

@@ -49,6 +49,7 @@ __all__ = [
     "REGENERATION_TOLERANCES",
     "default_path",
     "load",
+    "load_parameters",
     "regeneration_check",
     "write",
 ]
@@ -167,6 +168,20 @@ def _checked_patients(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     return data
 
 
+def load_parameters(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """The committed model behind the pseudo-data: ``parameter``, ``value``, ``unit``, ``how``.
+
+    ``path`` is the patient table, as for :func:`load`; the parameters sit beside it.
+
+    >>> load_parameters().set_index("parameter").loc["seed", "value"]
+    np.float64(2025.0)
+    """
+    path = Path(path) if path is not None else default_path()
+    parameters = _read(_sibling(path, "parameters"), ("parameter", "value", "unit", "how"))
+    parameters["unit"] = parameters.unit.fillna("")  # the seed has no unit
+    return parameters
+
+
 def load(path: str | os.PathLike[str] | None = None) -> PseudoIPD:
     """Read the committed pseudo-individual data (default: :func:`default_path`).
 
@@ -185,8 +200,7 @@ def load(path: str | os.PathLike[str] | None = None) -> PseudoIPD:
     path = Path(path) if path is not None else default_path()
     data = _checked_patients(_read(path, ("time", "event", "arm", "last_contact"), as_text=True), path)
     constraints = _read(_sibling(path, "constraints"), ("constraint", "target", "achieved", "difference", "role"))
-    parameters = _read(_sibling(path, "parameters"), ("parameter", "value", "unit", "how"))
-    parameters["unit"] = parameters.unit.fillna("")  # the seed has no unit
+    parameters = load_parameters(path)
     seed_rows = parameters.loc[parameters.parameter == "seed", "value"]
     if len(seed_rows) != 1:
         raise DataError(f"{_sibling(path, 'parameters')}: expected one row 'seed', found {len(seed_rows)}")
