@@ -24,7 +24,7 @@ import pandas as pd
 
 from alexandra import design, published
 from alexandra.published import find_data_dir
-from generated_table import write_table  # scripts/ is on the path when a script runs
+from generated_table import hazard_ratio_spread, write_table  # scripts/ is on the path when a script runs
 
 HAZARD_SHAPES = (1.0, 0.6)
 """Constant hazard, and a hazard that falls with time (Weibull shape 0.6): both assumptions."""
@@ -73,8 +73,6 @@ def simulate_futility(trials: int, seed: int) -> pd.DataFrame:
         result = design.simulate_interim(
             model, interim_events, n_trials=trials, boundary_hr=boundary, seed=seed + index
         )
-        log_hr = np.log(result["observed_hr"])
-        hr_lower, hr_median, hr_upper = np.percentile(result["observed_hr"], [2.5, 50, 97.5])
         rows.append(
             {
                 "hazard_ratio": hazard_ratio,
@@ -83,11 +81,7 @@ def simulate_futility(trials: int, seed: int) -> pd.DataFrame:
                 "boundary_hr": boundary,
                 "stopped": int(result["stopped"].sum()),
                 "stop_share": float(result["stopped"].mean()),
-                "mean_log_hr": float(log_hr.mean()),
-                "sd_log_hr": float(log_hr.std(ddof=1)),
-                "hr_lower": hr_lower,
-                "hr_median": hr_median,
-                "hr_upper": hr_upper,
+                **hazard_ratio_spread(result["observed_hr"]),
                 "median_interim_date": model.accrual.date_at(float(result["interim_month"].median())),
                 **model.fingerprint(),
             }

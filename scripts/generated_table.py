@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 
@@ -17,3 +19,18 @@ def write_table(table: pd.DataFrame, path: Path, first_line: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     csv = table.to_csv(index=False, float_format="%.6g", lineterminator="\n")
     path.write_text(f"# {first_line}\n{csv}", encoding="utf-8")
+
+
+def hazard_ratio_spread(observed_hr: npt.ArrayLike) -> dict[str, float]:
+    """How simulated trials' hazard ratios spread: mean and SD of the log, geometric mean, 2.5/50/97.5 percentiles."""
+    hr = np.asarray(observed_hr, dtype=float)
+    log_hr = np.log(hr)
+    lower, median, upper = np.percentile(hr, [2.5, 50, 97.5])
+    return {
+        "mean_log_hr": float(log_hr.mean()),
+        "sd_log_hr": float(log_hr.std(ddof=1)),
+        "geometric_mean_hr": float(np.exp(log_hr.mean())),
+        "hr_lower": float(lower),
+        "hr_median": float(median),
+        "hr_upper": float(upper),
+    }

@@ -23,12 +23,11 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from alexandra import design, monitoring, published
 from alexandra.published import find_data_dir
-from generated_table import write_table  # scripts/ is on the path when a script runs
+from generated_table import hazard_ratio_spread, write_table  # scripts/ is on the path when a script runs
 
 ON_TREATMENT_HRS = (0.6, 0.75, 0.9)
 """Assumed hazard ratios while on atezolizumab: a large benefit, the design's, a modest one."""
@@ -57,8 +56,6 @@ def simulate_dilution(trials: int, seed: int) -> pd.DataFrame:
                 n_trials=trials,
                 seed=seed + index,  # the same patients for the three policies of one hazard ratio
             )
-            log_hr = np.log(result["observed_hr"])
-            hr_lower, hr_median, hr_upper = np.percentile(result["observed_hr"], [2.5, 50, 97.5])
             rows.append(
                 {
                     "on_treatment_hr": on_hr,
@@ -68,12 +65,7 @@ def simulate_dilution(trials: int, seed: int) -> pd.DataFrame:
                     "treatment_months": treatment_months,
                     "stop_date": stop_date if policy == "stopped for everyone" else "",
                     "mean_treatment_months": float(result["mean_treatment_months"].mean()),
-                    "mean_log_hr": float(log_hr.mean()),
-                    "sd_log_hr": float(log_hr.std(ddof=1)),
-                    "geometric_mean_hr": float(np.exp(log_hr.mean())),
-                    "hr_lower": hr_lower,
-                    "hr_median": hr_median,
-                    "hr_upper": hr_upper,
+                    **hazard_ratio_spread(result["observed_hr"]),
                     "median_analysis_date": model.accrual.date_at(float(result["analysis_month"].median())),
                     **model.fingerprint(),
                 }
