@@ -73,6 +73,15 @@ def test_the_assessment_schedule_is_the_documented_one() -> None:
     assert plan.next_assessment([0.0, 36.1, 1000.0]).tolist() == [0.0, 42.0, math.inf]
 
 
+def test_the_schedule_is_told_as_it_is() -> None:
+    assert FollowUpPlan(assessment_months=(6.0, 12.0, 18.0, 30.0)).schedule_text() == (
+        "every 6 months for 18 months, then yearly to 30 months"
+    )
+    assert FollowUpPlan(assessment_months=(1.0, 12.0, 24.0)).schedule_text() == (
+        "every 1 month for 1 month, then every 11 months to 1 year, then yearly to 2 years"
+    )
+
+
 def test_conduct_draws_what_it_expects() -> None:
     conduct = Conduct(Enrolment(36.0, 12.0, 1.5, 0.5), FollowUpPlan(annual_loss=0.04), cut_months=54.0)
     rng = np.random.default_rng(3)

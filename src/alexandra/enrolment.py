@@ -148,6 +148,10 @@ class Enrolment:
         return np.asarray(np.where(area <= self._ramp_area, in_ramp, self.ramp_months + after))
 
 
+def _count(number: float, unit: str) -> str:
+    return f"{number:g} {unit}" if number == 1 else f"{number:g} {unit}s"
+
+
 @dataclass(frozen=True)
 class FollowUpPlan:
     """Loss to follow-up at a constant yearly risk, and the assessments that date the last event-free visit.
@@ -192,6 +196,27 @@ class FollowUpPlan:
         if self.loss_rate == 0:
             return np.full(u.shape, np.inf)
         return np.asarray(-np.log1p(-u) / self.loss_rate)
+
+    def schedule_text(self) -> str:
+        """The visit schedule in words, for a reader.
+
+        >>> FollowUpPlan().schedule_text()
+        'every 3 months for 3 years, then every 6 months to 5 years, then yearly to 10 years'
+        >>> FollowUpPlan(assessment_months=None).schedule_text()
+        'continuously'
+        """
+        if self.assessment_months is None:
+            return "continuously"
+        months = np.asarray(self.assessment_months, dtype=float)
+        intervals = np.diff(months, prepend=0.0)
+        # Runs of equal intervals, each ending at its last assessment.
+        ends = [*np.flatnonzero(np.diff(intervals) != 0), len(months) - 1]
+        parts = []
+        for number, end in enumerate(ends):
+            every = "yearly" if intervals[end] == 12 else f"every {_count(intervals[end], 'month')}"
+            until = _count(months[end] / 12, "year") if months[end] % 12 == 0 else _count(months[end], "month")
+            parts.append(f"{every} {'for' if number == 0 else 'to'} {until}")
+        return ", then ".join(parts)
 
     def last_assessment(self, months: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """The last assessment at or before ``months`` after randomisation (0: randomisation itself)."""
