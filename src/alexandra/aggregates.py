@@ -133,17 +133,16 @@ def from_aggregates(
     quartiles by 4–6 months and the patients at risk at 48 by 30–70):
     enrolment must have slowed before it stopped.
 
-    **Calibration, in two passes, both deterministic.** First, the free
+    **Calibration, on a smooth objective.** The free
     parameters (enrolment shape, loss to follow-up, event rates, and the Weibull shape
     when it is fitted to landmark survival) are fitted by least squares to the
     aggregates the model *expects*: events per arm, reverse Kaplan–Meier
     follow-up quartiles per arm, patients at risk at ``at_risk[0]`` months
     (both arms) and landmark survival, each scaled by the error we accept
     (0.25 events, 0.5 months, 3% of the number at risk, 1 percentage point).
-    Then patients are drawn (see below) and the same parameters, except the
-    event rates, are refitted on the *drawn* patients, with the same random
-    numbers throughout (common random numbers), so that the data themselves,
-    not only the model, meet the targets.
+    Patients are then drawn once from that fit (see below). They are not
+    refitted on the drawn patients, whose quartiles move in steps: a fit on
+    steps turns last-bit differences between processors into visible changes.
 
     **The draw.** Entry, loss and event times use Latin hypercube uniforms
     (one stratum per patient, randomly paired) from ``seed``, so that each arm
@@ -158,7 +157,7 @@ def from_aggregates(
     risk (the parameter ``loss_difference``, treatment minus reference): with
     both event counts fixed, the hazard ratio can only move through the time
     at risk, and the published follow-up per arm allows a small difference.
-    After the refit, that difference is tuned by bisection on the drawn
+    After the fit, that difference is tuned by bisection on the drawn
     patients until their (unstratified) Cox hazard ratio equals
     ``hazard_ratio``. Without ``hazard_ratio``, both arms share one loss
     rate and the hazard ratio follows from the event counts and follow-up.
@@ -232,12 +231,12 @@ def from_aggregates(
                      constraint  target  achieved
     0           events[control]   120.0     120.0
     1               events[new]    90.0      90.0
-    2  followup_median[control]    30.0      30.1
+    2  followup_median[control]    30.0      29.7
     3      followup_q1[control]    22.0      22.0
     4      followup_q3[control]    38.0      38.3
-    5      followup_median[new]    30.5      30.4
-    6          followup_q1[new]    22.0      22.0
-    7          followup_q3[new]    38.5      38.2
+    5      followup_median[new]    30.5      30.0
+    6          followup_q1[new]    22.0      22.1
+    7          followup_q3[new]    38.5      38.3
     8              hazard_ratio     NaN       0.7
     """
     targets = _checked_aggregates(
