@@ -60,9 +60,15 @@ import numpy as np
 import pandas as pd
 
 from alexandra import survival
-from alexandra.digitised import CleaningWarning, clean_curve
-from alexandra.reconstruct import from_aggregates, guyot
-from alexandra.simulate import FigureReading, published_figure, simulate_trial
+from alexandra.reconstruction import (
+    CleaningWarning,
+    FigureReading,
+    clean_curve,
+    from_aggregates,
+    guyot,
+    published_figure,
+    simulate_trial,
+)
 from generated_table import write_table  # scripts/ is on the path when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]

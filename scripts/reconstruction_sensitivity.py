@@ -17,7 +17,7 @@ Per rebuild: the Cox hazard ratio and 95% interval, the log-rank P, both also
 stratified by the SIMULATED strata; how far the follow-up quartiles and the
 patients at risk at 48 months land from the published ones; 3-year IDFS per
 arm; the RMST difference at 48 months; and how many rows of the comparison
-table (:mod:`alexandra.comparison`) are within tolerance.
+table (:mod:`alexandra.reconstruction`) are within tolerance.
 
 Usage::
 
@@ -41,8 +41,9 @@ from typing import Any
 import pandas as pd
 
 from alexandra import published, survival
-from alexandra.comparison import REFERENCE_ARM, comparison_table, stratum_labels
-from alexandra.reconstruct import alexandra_pseudo_ipd
+from alexandra.published import REFERENCE_ARM
+from alexandra.reconstruction import comparison_table, stratum_labels
+from alexandra.trial import alexandra_pseudo_ipd
 from generated_table import write_table  # scripts/ is on the path when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]
