@@ -87,16 +87,6 @@ def test_the_committed_study_was_made_by_this_code(small_study: Path) -> None:
     pd.testing.assert_frame_equal(same_trials.loc[calibrated, exact], rows.loc[calibrated, exact])
 
 
-def test_the_fast_cox_fit_agrees_with_the_package() -> None:
-    trial = accuracy_study.simulate(accuracy_study.design(2))  # crossing curves, with ties after Guyot
-    rebuilt = accuracy_study.reconstruct("guyot_risk_table", trial, accuracy_study.design(2), 48.0)
-    for data in (trial, rebuilt):
-        log_hr, se = accuracy_study.cox_log_hr(data)
-        reference = survival.cox_hazard_ratio(data.time, data.event, data.arm, reference="control")
-        assert log_hr == pytest.approx(reference.log_hr, abs=1e-6)
-        assert se == pytest.approx(reference.se, rel=1e-5)
-
-
 def test_the_reading_gap_is_what_the_reading_gets_wrong_and_the_rebuild_inherits() -> None:
     plan = accuracy_study.design(3)  # 40 per arm: fewer drops than points read, so none merge
     trial = accuracy_study.simulate(plan)

@@ -10,7 +10,7 @@ import pytest
 
 import reconstruction_comparison  # scripts/ is on the path (tests/conftest.py)
 import reconstruction_sensitivity
-from alexandra import reconstruction
+from alexandra import reconstruction, survival
 from alexandra.errors import DataError
 from conftest import ROOT
 
@@ -100,14 +100,14 @@ def test_stratifying_by_a_constant_changes_nothing_and_simulated_strata_do(pseud
 
 def test_stratum_labels_combine_every_factor(pseudo: object) -> None:
     data = pseudo.data  # type: ignore[attr-defined]
-    labels = reconstruction.stratum_labels(data, ["stratum_surgery", "stratum_nodes"])
+    labels = survival.stratum_labels(data, ["stratum_surgery", "stratum_nodes"])
     assert labels.nunique() == data.stratum_surgery.nunique() * data.stratum_nodes.nunique()
     first = data.iloc[0]
     assert labels.iloc[0] == f"{first.stratum_surgery} / {first.stratum_nodes}"
     with pytest.raises(DataError, match="no column 'stratum_age'"):
-        reconstruction.stratum_labels(data, ["stratum_age"])
+        survival.stratum_labels(data, ["stratum_age"])
     with pytest.raises(DataError, match="at least one"):
-        reconstruction.stratum_labels(data, [])
+        survival.stratum_labels(data, [])
 
 
 @pytest.mark.parametrize(

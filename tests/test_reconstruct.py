@@ -9,9 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from alexandra import survival
+from alexandra import reconstruction, survival
 from alexandra.reconstruction import published_figure, simulate_trial
-from alexandra.reconstruction._command import main as reconstruct_command
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +41,7 @@ def test_the_command_rebuilds_a_trial_from_csv_files(
     trial, files, events = trial_files
     out, figure = tmp_path / "patients.csv", tmp_path / "km.png"
     totals = [f"--total-events={arm}={count}" for arm, count in events.items()]
-    status = reconstruct_command([*arm_arguments(files), *totals, "--out", str(out), "--figure", str(figure)])
+    status = reconstruction.command([*arm_arguments(files), *totals, "--out", str(out), "--figure", str(figure)])
     printed = capsys.readouterr().out
     assert status == 0
     patients = pd.read_csv(out)
@@ -65,11 +64,11 @@ def test_the_command_reports_bad_files_without_a_traceback(
     bad = tmp_path / "bad_risk.csv"
     bad.write_text("time,n_risk\n0,200\n12,210\n")
     curve, _ = files["control"]
-    status = reconstruct_command(["--arm", "control", str(curve), str(bad), "--out", str(tmp_path / "x.csv")])
+    status = reconstruction.command(["--arm", "control", str(curve), str(bad), "--out", str(tmp_path / "x.csv")])
     error = capsys.readouterr().err
     assert status == 2
     assert error.startswith("error: arm 'control'") and "n_risk, row 1: 210 is more than row 0" in error
-    status = reconstruct_command(
+    status = reconstruction.command(
         [*arm_arguments(files), "--total-events", "placebo=3", "--out", str(tmp_path / "x.csv")]
     )
     assert status == 2 and "'placebo' is not one of the arms" in capsys.readouterr().err

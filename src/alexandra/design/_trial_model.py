@@ -30,7 +30,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import optimize
 
-from alexandra import checks
+from alexandra import checks, survival
 from alexandra.design._enrolment import Enrolment, FollowUpPlan
 from alexandra.errors import DataError
 from alexandra.published import ARMS, DAYS_PER_MONTH, months_between
@@ -444,10 +444,9 @@ def cox_log_hazard_ratio(
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Cox estimate of the log hazard ratio per trial (rows), and the log-rank z.
 
-    With one binary covariate and no tied times the partial-likelihood score is
-    :math:`U(\\beta) = \\sum (x - a e^\\beta / (a e^\\beta + c))`; :math:`U(0)` is
-    the log-rank O − E and the information at 0 its variance. The partial
-    likelihood is concave, so the estimate is above 0 exactly when O − E is.
+    One event per column (simulated times are not tied), fitted by the book's one Cox model,
+    :func:`alexandra.survival.cox_from_risk_sets`; with no ties its score at 0 is the log-rank
+    O − E and the information there its variance.
 
     Two events, the first with 2 patients of each arm at risk and not on
     atezolizumab, the second on atezolizumab with 1 and 2 at risk: the score
@@ -457,23 +456,10 @@ def cox_log_hazard_ratio(
     >>> round(float(log_hr[0]), 6) == round(math.log(2) / 2, 6), round(float(z[0]), 4)
     (True, 0.2425)
     """
-
-    def score_and_information(beta: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], ...]:
-        weighted = at_risk_atezolizumab * np.exp(beta)[:, None]
-        total = weighted + at_risk_chemotherapy
-        score = (atezolizumab_event - weighted / total).sum(axis=1)
-        information = (weighted * at_risk_chemotherapy / total**2).sum(axis=1)
-        return score, information
-
-    observed_minus_expected, variance = score_and_information(np.zeros(atezolizumab_event.shape[0]))
-    beta = observed_minus_expected / variance  # Peto's one-step estimate: a close start for Newton.
-    for _ in range(50):
-        score, information = score_and_information(beta)
-        step = score / information
-        beta = beta + step
-        if np.abs(step).max() < 1e-10:
-            break
-    return beta, observed_minus_expected / np.sqrt(variance)
+    fit = survival.cox_from_risk_sets(
+        atezolizumab_event, 1.0 - atezolizumab_event, at_risk_atezolizumab, at_risk_chemotherapy
+    )
+    return fit.log_hr, fit.score_at_zero / np.sqrt(fit.information_at_zero)
 
 
 def _checked_interim_events(where: str, model: TrialModel, interim_events: int) -> int:

@@ -7,7 +7,8 @@
   (:func:`simulate_trial`, :func:`published_figure`);
 - the committed pseudo-data (:func:`load_pseudo_ipd`) and their comparison with the paper
   (:func:`comparison_table`);
-- the command ``python -m alexandra.reconstruction`` (rebuild a trial of your own).
+- the command ``python -m alexandra.reconstruction`` (rebuild a trial of your own), also
+  callable as :func:`command`.
 
 Reconstructed data are simulated from published numbers: they are not a trial's patients.
 """
@@ -19,14 +20,13 @@ from alexandra.reconstruction._aggregates import (
     from_aggregates,
 )
 from alexandra.reconstruction._command import (
+    command,
     km_figure,
-    median_time,
 )
 from alexandra.reconstruction._comparison import (
     COMPARISON_COLUMNS,
     COMPARISON_TOLERANCES,
     comparison_table,
-    stratum_labels,
 )
 from alexandra.reconstruction._digitised import (
     OUT_OF_ORDER,
@@ -64,6 +64,7 @@ from alexandra.reconstruction._simulate import (
 )
 
 __all__ = [
+    "command",
     "BASELINES",
     "COMPARISON_COLUMNS",
     "COMPARISON_TOLERANCES",
@@ -89,7 +90,6 @@ __all__ = [
     "km_figure",
     "load_pseudo_ipd",
     "load_pseudo_ipd_parameters",
-    "median_time",
     "pseudo_ipd_path",
     "published_figure",
     "read_curve_csv",
@@ -97,7 +97,6 @@ __all__ = [
     "regeneration_check",
     "risk_table",
     "simulate_trial",
-    "stratum_labels",
     "warn_changes",
     "write_pseudo_ipd",
 ]

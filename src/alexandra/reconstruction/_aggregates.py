@@ -435,7 +435,8 @@ def _constraint_table(
     rows = [
         (check.name, check.target, check.achieved, check.role) for check in calibration.drawn_aggregates(data, targets)
     ]
-    cox = survival.cox_hazard_ratio(data.time, data.event, data.arm, reference=reference)
+    comparison = survival.compare_arms(data, reference=reference)
+    cox = comparison.hazard_ratio
     if targets.hazard_ratio is not None:
         rows.append(("hazard_ratio", targets.hazard_ratio, cox.hr, "forced"))
     else:
@@ -444,8 +445,7 @@ def _constraint_table(
         rows.append(("hazard_ratio_lower", float(hazard_ratio_ci[0]), cox.lower, "checked"))
         rows.append(("hazard_ratio_upper", float(hazard_ratio_ci[1]), cox.upper, "checked"))
     if logrank_p is not None:
-        test = survival.logrank_test(data.time, data.event, data.arm, reference=reference)
-        rows.append(("logrank_p", float(logrank_p), test.p_value, "checked"))
+        rows.append(("logrank_p", float(logrank_p), comparison.logrank.p_value, "checked"))
     table = pd.DataFrame(rows, columns=["constraint", "target", "achieved", "role"])
     table.insert(3, "difference", table.achieved - table.target)
     return table

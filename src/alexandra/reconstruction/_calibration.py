@@ -175,9 +175,7 @@ def calibrate(
     """
     values = _calibrate_expected(targets, fixed, free)
     if "loss_difference" in free:
-        # The Cox and Peto log hazard ratios differ a little, by an amount the loss barely moves:
-        # measure it once, then steer the hazard ratio with the fast Peto estimate.
-        values = _force_hazard_ratio(values, targets, uniforms, _cox_minus_peto(values, targets, uniforms))
+        values = _force_hazard_ratio(values, targets, uniforms)
     return draw(model(values, targets), targets, uniforms)
 
 
@@ -255,33 +253,17 @@ def draw(fitted: Model, targets: Targets, uniforms: dict[str, Uniforms]) -> tupl
     return pd.concat(arms, ignore_index=True), replace(fitted, rate=rates)
 
 
-def _peto_log_hr(data: pd.DataFrame, targets: Targets) -> float:
-    """The log-rank (Peto) estimate of the log hazard ratio, O − E over V: fast, close to Cox's."""
-    test = survival.logrank_test(data.time, data.event, data.arm, reference=targets.arms[0])
-    return test.o_minus_e / test.variance
-
-
-def _cox_minus_peto(values: dict[str, float], targets: Targets, uniforms: dict[str, Uniforms]) -> float:
-    """The small gap between the Cox and the Peto log hazard ratio; it barely moves with the loss."""
-    data, _ = draw(model(values, targets), targets, uniforms)
-    cox = survival.cox_hazard_ratio(data.time, data.event, data.arm, reference=targets.arms[0])
-    return cox.log_hr - _peto_log_hr(data, targets)
-
-
-def _force_hazard_ratio(
-    values: dict[str, float], targets: Targets, uniforms: dict[str, Uniforms], cox_minus_peto: float
-) -> dict[str, float]:
+def _force_hazard_ratio(values: dict[str, float], targets: Targets, uniforms: dict[str, Uniforms]) -> dict[str, float]:
     """Tune the difference in loss to follow-up until the drawn patients' Cox hazard ratio is the target.
 
-    Bisection on the difference between the two arms' loss rates; the hazard
-    ratio is read with the Peto estimate plus its measured gap to Cox.
+    Bisection on the difference between the two arms' loss rates.
     """
     assert targets.hazard_ratio is not None
     target = math.log(targets.hazard_ratio)
 
     def gap(difference: float) -> float:
         data, _ = draw(model({**values, "loss_difference": difference}, targets), targets, uniforms)
-        return _peto_log_hr(data, targets) + cox_minus_peto - target
+        return survival.cox_hazard_ratio(data.time, data.event, data.arm, reference=targets.arms[0]).log_hr - target
 
     # More loss on the treatment arm (or less on the reference arm) leaves fewer of its
     # patients at risk for the same events, which raises its hazard: the gap increases with

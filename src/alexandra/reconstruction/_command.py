@@ -1,6 +1,6 @@
 """The command ``python -m alexandra.reconstruction``: a reader's own trial rebuilt from CSV files.
 
-:func:`main` reads each arm's digitised curve and numbers at risk, rebuilds the
+:func:`command` reads each arm's digitised curve and numbers at risk, rebuilds the
 patients with :func:`~alexandra.reconstruction.guyot`, prints what it did and the
 hazard ratio, and can draw a journal-style figure (:func:`km_figure`). The data
 *reproduce* what was published; they do not recover the real patients.
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from alexandra import survival
 from alexandra.errors import DataError
 from alexandra.reconstruction._guyot import guyot
 
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "command",
     "km_figure",
-    "median_time",
 ]
 
 
@@ -45,7 +46,7 @@ Times are in the figure's unit (months, say). The output has one row per rebuilt
 With two arms, the hazard ratio of the second arm against the first is printed."""
 
 
-def main(argv: list[str] | None = None) -> int:
+def command(argv: list[str] | None = None) -> int:
     """``python -m alexandra.reconstruction``: rebuild a trial from CSV files (``--help`` explains them).
 
     Returns the exit status: 0, or 2 with a one-line message for bad input.
@@ -124,21 +125,8 @@ def _parse_totals(given: list[str], names: list[str]) -> dict[str, int]:
     return totals
 
 
-def median_time(patients: pd.DataFrame) -> float:
-    """The Kaplan–Meier median of rebuilt patients (``time``, ``event``): NaN when not reached.
-
-    >>> median_time(pd.DataFrame({"time": [1.0, 2.0, 3.0, 4.0], "event": [1, 1, 0, 1]}))
-    2.0
-    """
-    from alexandra import survival
-
-    curve = survival.kaplan_meier(patients.time, patients.event)
-    below = curve.time[curve.survival <= 0.5]
-    return float(below.iloc[0]) if len(below) else float("nan")
-
-
 def _print_arm(name: str, patients: pd.DataFrame) -> None:
-    median = median_time(patients)
+    median = survival.median_survival(patients.time, patients.event)
     shown = "not reached" if median != median else f"{median:.3g}"
     print(f"{name}: {len(patients)} patients, {int(patients.event.sum())} events, median {shown}")
     for change in patients.attrs.get("changes", ()):
@@ -146,11 +134,10 @@ def _print_arm(name: str, patients: pd.DataFrame) -> None:
 
 
 def _print_comparison(data: pd.DataFrame, names: list[str]) -> None:
-    from alexandra import survival
 
     reference, other = names
-    cox = survival.cox_hazard_ratio(data.time, data.event, data.arm, reference=reference)
-    test = survival.logrank_test(data.time, data.event, data.arm, reference=reference)
+    comparison = survival.compare_arms(data, reference=reference)
+    cox, test = comparison.hazard_ratio, comparison.logrank
     print(
         f"hazard ratio {other} vs {reference} (Cox): {cox.hr:.3f} (95% CI {cox.lower:.3f} to {cox.upper:.3f}); "
         f"log-rank P = {test.p_value:.3g}"

@@ -28,7 +28,6 @@ __all__ = [
     "COMPARISON_COLUMNS",
     "COMPARISON_TOLERANCES",
     "comparison_table",
-    "stratum_labels",
 ]
 
 COMPARISON_COLUMNS = ("quantity", "published", "reconstructed", "difference", "tolerance", "within_tolerance")
@@ -53,42 +52,6 @@ are not in the abstract and figure legends this book uses.
 
 # Floating-point slack when a difference sits exactly on its tolerance (0.03 is not exact in binary).
 _SLACK = 1e-9
-
-
-def stratum_labels(data: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
-    """One stratum label per patient from several stratification columns.
-
-    A stratified analysis with several factors uses every combination of their
-    levels as a stratum, as R's ``strata(a, b, c)`` does.
-
-    Parameters
-    ----------
-    data
-        Patients, one row each.
-    columns
-        The stratification columns.
-
-    Returns
-    -------
-    pandas.Series
-        Labels such as ``"mastectomy / 0 / IC 0"``.
-
-    Examples
-    --------
-    >>> patients = pd.DataFrame({"surgery": ["BCS", "BCS", "mastectomy"], "nodes": ["0", "1-3", "0"]})
-    >>> stratum_labels(patients, ["surgery", "nodes"]).tolist()
-    ['BCS / 0', 'BCS / 1-3', 'mastectomy / 0']
-    """
-    if len(columns) == 0:
-        checks.fail(checks.call("stratum_labels", "columns"), "give at least one stratification column")
-    missing = [column for column in columns if column not in data.columns]
-    if missing:
-        checks.fail(
-            checks.call("stratum_labels", "columns"),
-            f"no column {missing[0]!r} in the data; columns are {list(data.columns)}",
-        )
-    labels = data[list(columns)].astype(str)
-    return labels.apply(" / ".join, axis=1).rename("stratum")
 
 
 def _row(quantity: str, published_value: float, reconstructed: float, tolerance: float) -> dict[str, Any]:
@@ -155,13 +118,8 @@ def comparison_table(data: pd.DataFrame, strata: Sequence[str] | None = None) ->
         checks.fail(
             "comparison_table(data)", f"arms {sorted(arms)}; expected exactly {list(published.ARMS)}", field="arm"
         )
-    stratum = None if strata is None else stratum_labels(patients, strata)
-    cox = survival.cox_hazard_ratio(
-        patients.time, patients.event, patients.arm, strata=stratum, reference=published.REFERENCE_ARM
-    )
-    logrank = survival.logrank_test(
-        patients.time, patients.event, patients.arm, strata=stratum, reference=published.REFERENCE_ARM
-    )
+    comparison = survival.compare_arms(patients, reference=published.REFERENCE_ARM, strata=strata)
+    cox, logrank = comparison.hazard_ratio, comparison.logrank
     hazard_ratio = published.get("idfs_hr_stratified")
     if hazard_ratio.lower is None or hazard_ratio.upper is None:
         checks.fail(str(published.DEFAULT_PATH), "the 95% CI (lower, upper) is missing", row="idfs_hr_stratified")

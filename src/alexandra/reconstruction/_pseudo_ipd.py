@@ -220,8 +220,8 @@ def load_pseudo_ipd(path: str | os.PathLike[str] | None = None) -> PseudoIPD:
 def _summary(pseudo: PseudoIPD) -> dict[str, tuple[float, str]]:
     """What the book reports of the pseudo-data, each with the kind of tolerance it gets."""
     data = pseudo.data
-    cox = survival.cox_hazard_ratio(data.time, data.event, data.arm, reference=REFERENCE_ARM)
-    logrank = survival.logrank_test(data.time, data.event, data.arm, reference=REFERENCE_ARM)
+    comparison = survival.compare_arms(data, reference=REFERENCE_ARM)
+    cox, logrank = comparison.hazard_ratio, comparison.logrank
     rows: dict[str, tuple[float, str]] = {
         "hazard ratio": (cox.hr, "hazard_ratio"),
         "hazard ratio, lower 95% limit": (cox.lower, "hazard_ratio_limit"),
@@ -249,11 +249,7 @@ KM_MONTHS = np.arange(1.0, 49.0)
 
 def _largest_km_gap(committed: pd.DataFrame, fresh: pd.DataFrame, arm: str) -> float:
     """The largest difference between the two Kaplan–Meier curves of one arm, read at every month to 48."""
-    at = [
-        survival.kaplan_meier(d.time[d.arm == arm], d.event[d.arm == arm], at=KM_MONTHS).survival.to_numpy()
-        for d in (committed, fresh)
-    ]
-    return float(np.max(np.abs(at[0] - at[1])))
+    return survival.km_gap(committed[committed.arm == arm], fresh[fresh.arm == arm], at=KM_MONTHS).largest
 
 
 def regeneration_check(committed: PseudoIPD, fresh: PseudoIPD) -> pd.DataFrame:

@@ -10,6 +10,10 @@ The face of the survival package: its three modules, one idea each.
 - two arms (``_two_arms``) — two arms compared: :func:`logrank_test` (the stratified
   log-rank test, as R's ``survdiff``), :func:`cox_hazard_ratio` (the stratified Cox hazard ratio
   with a Wald interval, Efron's ties, as R's ``coxph``) and :func:`rmst_difference`;
+- the summaries every rebuild is judged by (``_summary``) — :func:`compare_arms` (Cox, log-rank,
+  and patients, events and median per arm, from one data frame), :func:`km_gap` (two
+  Kaplan–Meier curves compared) and :func:`median_survival`;
+- the one Cox fit (``_cox``) — :func:`cox_from_risk_sets`: Efron's ties, strata, many trials at once;
 - Tierney (``_tierney``) — :func:`tierney_from_ci`, :func:`tierney_from_p`,
   :func:`tierney_from_events`: the summary statistics of Tierney et al. (2007) recovered from
   what a paper publishes.
@@ -26,6 +30,7 @@ array([6, 5, 1])
 
 from __future__ import annotations
 
+from alexandra.survival._cox import CoxFit, cox_from_risk_sets
 from alexandra.survival._curves import (
     RMST,
     FollowUp,
@@ -33,6 +38,14 @@ from alexandra.survival._curves import (
     number_at_risk,
     reverse_km_followup,
     rmst,
+)
+from alexandra.survival._summary import (
+    ArmsComparison,
+    KMGap,
+    compare_arms,
+    km_gap,
+    median_survival,
+    stratum_labels,
 )
 from alexandra.survival._tierney import (
     TierneySummary,
@@ -50,6 +63,14 @@ from alexandra.survival._two_arms import (
 )
 
 __all__ = [
+    "ArmsComparison",
+    "KMGap",
+    "compare_arms",
+    "km_gap",
+    "median_survival",
+    "stratum_labels",
+    "CoxFit",
+    "cox_from_risk_sets",
     "FollowUp",
     "HazardRatio",
     "LogrankResult",

@@ -5,8 +5,8 @@ The functions take one value per patient (follow-up ``time``, ``event`` 1 or cen
 numbers in small frozen dataclasses:
 
 - :func:`logrank_test` — the (stratified) log-rank test, as R's ``survdiff``;
-- :func:`cox_hazard_ratio` — the (stratified) Cox hazard ratio with a Wald interval, fitted by
-  lifelines with Efron's method for ties, as R's ``coxph`` default;
+- :func:`cox_hazard_ratio` — the (stratified) Cox hazard ratio with a Wald interval, with
+  Efron's method for ties, as R's ``coxph`` default (the book's one Cox fit, :mod:`._cox`);
 - :func:`rmst_difference` — the difference in restricted mean survival time up to a horizon
   ``tau`` (each arm's as :func:`alexandra.survival.rmst`), with a normal interval.
 
@@ -19,7 +19,6 @@ input are treated as in :mod:`alexandra.survival`: times are tied only when equa
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +30,7 @@ from scipy import stats
 
 from alexandra import checks
 from alexandra.stats_common import z_for
+from alexandra.survival._cox import cox_from_risk_sets
 from alexandra.survival._curves import _check_tau, _patients, _rmst
 
 __all__ = [
@@ -154,11 +154,21 @@ class LogrankResult:
     n_strata: int
 
 
-def _logrank_sums(arms: _TwoArms) -> tuple[int, float, float, int]:
-    """Observed and expected events on treatment, variance and total events, over strata.
+@dataclass(frozen=True)
+class _EventCells:
+    """Per distinct event time within a stratum (a "cell"): events and patients at risk, by arm."""
 
-    One sort by (stratum, time) turns every per-time quantity into a sum over a run of
-    equal keys, so the cost is that of the sort, with no loop over patients or times.
+    events: npt.NDArray[np.float64]
+    treated_events: npt.NDArray[np.float64]
+    at_risk: npt.NDArray[np.float64]
+    treated_at_risk: npt.NDArray[np.float64]
+
+
+def _event_cells(arms: _TwoArms) -> _EventCells:
+    """The risk sets of every cell with an event, from one sort by (stratum, time).
+
+    Every per-time quantity is then a sum over a run of equal keys, so the cost is that of the
+    sort, with no loop over patients or times.
     """
     order = np.lexsort((arms.time, arms.stratum))
     time = arms.time[order]
@@ -167,7 +177,6 @@ def _logrank_sums(arms: _TwoArms) -> tuple[int, float, float, int]:
     treated = arms.is_treatment[order].astype(np.int64)
     n_patients = time.size
 
-    # A "cell" is one distinct time within one stratum.
     new_cell = np.ones(n_patients, dtype=bool)
     new_cell[1:] = (time[1:] != time[:-1]) | (stratum[1:] != stratum[:-1])
     start = np.flatnonzero(new_cell)
@@ -180,17 +189,26 @@ def _logrank_sums(arms: _TwoArms) -> tuple[int, float, float, int]:
     at_risk = (stratum_end - start).astype(np.float64)
     treated_before = np.concatenate(([0], np.cumsum(treated)))
     treated_at_risk = (treated_before[stratum_end] - treated_before[start]).astype(np.float64)
-
     has_deaths = deaths > 0
-    d = deaths[has_deaths].astype(np.float64)
-    n = at_risk[has_deaths]
-    share = treated_at_risk[has_deaths] / n
+    return _EventCells(
+        events=deaths[has_deaths].astype(np.float64),
+        treated_events=treated_deaths[has_deaths].astype(np.float64),
+        at_risk=at_risk[has_deaths],
+        treated_at_risk=treated_at_risk[has_deaths],
+    )
+
+
+def _logrank_sums(arms: _TwoArms) -> tuple[int, float, float, int]:
+    """Observed and expected events on treatment, variance and total events, over strata."""
+    cells = _event_cells(arms)
+    d, n = cells.events, cells.at_risk
+    share = cells.treated_at_risk / n
     # (n - d) / (n - 1) is the hypergeometric correction for tied deaths; with n == 1 the
     # share is 0 or 1 and the term vanishes, as in R's survdiff.
     tie_correction = np.where(n > 1, (n - d) / np.maximum(n - 1, 1), 0.0)
     expected = float(np.sum(d * share))
     variance = float(np.sum(d * share * (1 - share) * tie_correction))
-    return int(treated_deaths.sum()), expected, variance, int(deaths.sum())
+    return int(cells.treated_events.sum()), expected, variance, int(d.sum())
 
 
 def logrank_test(
@@ -303,7 +321,7 @@ def cox_hazard_ratio(
     """Estimate the hazard ratio of two groups with a (stratified) Cox model.
 
     Fits ``coxph(Surv(time, event) ~ group [+ strata(s)])`` with Efron's method for tied
-    times (R's default) using lifelines' ``CoxPHFitter``. Parameters are those of
+    times (R's default), by :func:`~alexandra.survival.cox_from_risk_sets`. Parameters are those of
     :func:`logrank_test`, plus ``level``, the confidence level of the interval.
 
     Returns
@@ -327,10 +345,6 @@ def cox_hazard_ratio(
     >>> round(hr.hr, 2), round(hr.lower, 2), round(hr.upper, 2), round(hr.p_value, 2)
     (2.01, 0.47, 8.51, 0.34)
     """
-    # lifelines takes over a second to import: load it only when a Cox model is fitted.
-    from lifelines import CoxPHFitter
-    from lifelines.exceptions import ConvergenceError, ConvergenceWarning
-
     z_level = z_for(level, "cox_hazard_ratio")
     arms = _two_arms("cox_hazard_ratio", time, event, group, strata, reference)
     for label, members in ((arms.reference, ~arms.is_treatment), (arms.treatment, arms.is_treatment)):
@@ -339,37 +353,17 @@ def cox_hazard_ratio(
                 checks.call("cox_hazard_ratio", "event"),
                 f"group {label!r} has no events, so the hazard ratio is 0 or infinite",
             )
-    frame = pd.DataFrame({"time": arms.time, "event": arms.event, "treatment": arms.is_treatment.astype(np.float64)})
-    if strata is not None:
-        frame["stratum"] = arms.stratum
-    fitter = CoxPHFitter()
-    with warnings.catch_warnings(record=True) as caught:
-        # lifelines warns before fitting about patterns that only *may* hamper convergence
-        # (e.g. one arm without censoring); those are silenced. Its Newton-Raphson warnings
-        # mean the estimate is not a maximum and must not pass as a number.
-        warnings.simplefilter("always")
-        try:
-            fitter.fit(
-                frame,
-                "time",
-                "event",
-                strata=["stratum"] if strata is not None else None,
-                # lifelines' default stopping rule leaves the log HR up to ~1e-4 from the
-                # maximum on small data sets; iterate until R's answer is reproduced.
-                fit_options={"precision": 1e-12, "r_precision": 1e-14},
-            )
-        except ConvergenceError as problem:
-            checks.fail(_COX_DATA, f"the Cox model could not be fitted: {str(problem).splitlines()[0]}")
-    for warning in caught:
-        message = str(warning.message)
-        if not issubclass(warning.category, ConvergenceWarning):
-            warnings.warn(warning.message, warning.category, stacklevel=2)
-        elif "Newton-Raphson" in message or "separation in the dataset" in message:
-            checks.fail(
-                _COX_DATA, f"the Cox model did not converge, so there is no hazard ratio: {message.splitlines()[0]}"
-            )
-    log_hr = float(fitter.params_["treatment"])
-    se = float(fitter.standard_errors_["treatment"])
+    cells = _event_cells(arms)
+    fit = cox_from_risk_sets(
+        cells.treated_events,
+        cells.events - cells.treated_events,
+        cells.treated_at_risk,
+        cells.at_risk - cells.treated_at_risk,
+    )
+    if not fit.converged[0]:
+        checks.fail(_COX_DATA, "the Cox model did not converge, so there is no hazard ratio")
+    log_hr = float(fit.log_hr[0])
+    se = 1.0 / math.sqrt(float(fit.information[0]))
     return HazardRatio(
         hr=math.exp(log_hr),
         lower=math.exp(log_hr - z_level * se),
