@@ -55,36 +55,11 @@ def test_the_committed_study_was_made_by_this_code(small_study: Path) -> None:
     assert committed.trial.nunique() >= 400
     rows = pd.read_csv(small_study, comment="#")
     same_trials = committed[committed.trial < N_TRIALS].reset_index(drop=True)
-    # Not byte for byte: floating-point sums differ in their last bits between processors
-    # (vector instruction sets), so the numbers are compared to a tolerance. Guyot's rebuild
-    # and the truth agree to 1e-6; the aggregate route is a calibration on drawn patients,
-    # which turns last bits into visible changes, so it gets the tolerances of a regenerated
-    # pseudo-IPD (alexandra.reconstruction.REGENERATION_TOLERANCES).
-    calibrated = (same_trials.method == "from_aggregates").to_numpy()
-    assert calibrated.any() and (~calibrated).any()
-    pd.testing.assert_frame_equal(same_trials[~calibrated], rows[~calibrated], check_exact=False, rtol=1e-6, atol=1e-6)
-    allowed = reconstruction.REGENERATION_TOLERANCES
-    tolerance = {
-        "log_hr": allowed["hazard_ratio"],
-        "log_hr_error": allowed["hazard_ratio"],
-        "se": allowed["hazard_ratio_limit"],
-        "se_ratio": allowed["hazard_ratio_limit"],
-        "km_max_difference": allowed["km_gap"],
-        "km_mean_difference": allowed["km_gap"],
-        "logrank_p": allowed["logrank_p"],
-        "p_difference": allowed["logrank_p"],
-    }
-    numbers = same_trials.select_dtypes("number").columns
-    for column in numbers:
-        np.testing.assert_allclose(
-            rows.loc[calibrated, column],
-            same_trials.loc[calibrated, column],
-            rtol=0,
-            atol=tolerance.get(column, 1e-6),
-            err_msg=column,
-        )
-    exact = same_trials.columns.difference(numbers)
-    pd.testing.assert_frame_equal(same_trials.loc[calibrated, exact], rows.loc[calibrated, exact])
+    # Not byte for byte: floating-point sums differ in their last bits between processors, so the
+    # numbers are compared to the CSV's 6 significant digits. Measured (benchmarks/conditioning.csv):
+    # with exp/log/pow moved by 4 ulp or 1e-12, no number of these trials moves at that precision,
+    # the aggregate route included, now that it is calibrated on expected values (a smooth objective).
+    pd.testing.assert_frame_equal(same_trials, rows, check_exact=False, rtol=1e-6, atol=1e-6)
 
 
 def test_the_reading_gap_is_what_the_reading_gets_wrong_and_the_rebuild_inherits() -> None:

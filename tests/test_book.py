@@ -10,9 +10,17 @@ from alexandra.glue import glue_numbers, plain
 
 
 def test_numpy_scalars_become_plain_numbers() -> None:
-    glued = glue_numbers(hr=np.float64(1.11), events=np.int64(266), flag=True, text="August 2023")
-    assert glued == {"hr": 1.11, "events": 266, "flag": 1, "text": "August 2023"}
-    assert [type(value) for value in glued.values()] == [float, int, int, str]
+    glued = {
+        key: plain(key, value) for key, value in {"hr": np.float64(1.11), "events": np.int64(266), "flag": True}.items()
+    }
+    assert glued == {"hr": 1.11, "events": 266, "flag": 1}
+    assert [type(value) for value in glued.values()] == [float, int, int]
+    assert plain("text", "August 2023") == "August 2023"
+
+
+def test_gluing_shows_nothing_in_the_cell() -> None:
+    """The cell that glues ends without a raw dictionary for the reader (issue 21)."""
+    assert glue_numbers(hr=1.11) is None
 
 
 def test_glue_is_called_once_per_number_without_display(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,6 @@ naming what the prose uses, instead of a ``glue(...)`` line per number.
 >>> import numpy as np
 >>> from alexandra.glue import glue_numbers
 >>> glue_numbers(design_hr=np.float64(0.7529), events=np.int64(390), when="May 2023")
-{'design_hr': 0.7529, 'events': 390, 'when': 'May 2023'}
 """
 
 from __future__ import annotations
@@ -35,15 +34,15 @@ def plain(key: str, value: object) -> Gluable:
     raise DataError(f"glue_numbers({key}=...): {type(value).__name__} {value!r} is not a number or a string")
 
 
-def glue_numbers(**values: object) -> dict[str, Gluable]:
+def glue_numbers(**values: object) -> None:
     """Glue each keyword as a number (or text) for the prose, without displaying it.
 
     Numpy scalars become plain floats and ints, which glue's format specifications
-    (``:.2f``) accept. Returns what was glued, for a quick look in a notebook.
+    (``:.2f``) accept. Nothing is returned, so a cell that ends with it shows no raw
+    dictionary to the reader: the numbers appear where the prose uses them.
     """
     from myst_nb import glue  # type: ignore[import-untyped]
 
     glued = {key: plain(key, value) for key, value in values.items()}
     for key, value in glued.items():
         glue(key, value, display=False)
-    return glued

@@ -1,12 +1,12 @@
 """ALEXANDRA's pseudo-individual data: generated once, shipped as a table, read by every chapter.
 
 :func:`alexandra.trial.alexandra_pseudo_ipd` calibrates a model to the
-published aggregates and draws patients from it. The calibration fits
-step-shaped targets (follow-up quartiles of drawn patients) and tunes the
-hazard ratio by bisection, so the last-bit differences in floating point
-between processors (numpy's AVX2 and AVX-512 code paths are not bit-identical)
-can move a few patients and, with them, the fourth decimal of a P value. So
-the book does not recompute it on every reader's machine: the data are made
+published aggregates (a smooth objective: what the model expects) and draws
+patients from it once. Floating point differs between processors in its last
+bits (numpy's AVX2 and AVX-512 code paths are not bit-identical); measured by
+moving ``exp``, ``log`` and ``pow`` by 4 ulp or 1e-12 (``benchmarks/conditioning.py``),
+the numbers the book reports move by at most 8e-8. Still, the book does not
+recompute the data on every reader's machine: the data are made
 once (``make data`` runs ``scripts/alexandra_pseudo_ipd.py``), committed in
 ``data/reconstructed/`` with the command that made them, and :func:`load_pseudo_ipd`
 reads them back exactly (times are written with 17 significant digits, which
@@ -73,12 +73,15 @@ REGENERATION_TOLERANCES: dict[str, float] = {
 }
 """How far a fresh reconstruction may lie from the committed one (absolute differences).
 
+Measured spread under last-bit perturbation (``benchmarks/conditioning.csv``): at most
+8e-8 for any of these numbers, so each tolerance below is a scientific one, set by what
+the book prints, far above what a processor can move.
+
 Events are exact by construction, and so are the simulated stratum counts per
-arm. The hazard ratio is forced by a bisection that stops within 0.0002 of the
-target; 0.001 leaves room for the Cox-versus-Peto step. Its limits follow the
-data's standard error (0.002). The log-rank P moves by about 0.0005 between
-processors (0.3950 against 0.3955): 0.005 is ten times that and still below the
-0.01 at which the book would print a different two-decimal P. Follow-up
+arm. The hazard ratio is forced by a bisection that stops within 0.0001 of the
+target; 0.001 is the third decimal the book prints. Its limits follow the
+data's standard error (0.002). The log-rank P gets 0.005, below the 0.01 at which
+the book would print a different two-decimal P. Follow-up
 quartiles are calibrated to within half a month; 0.25 months is half of that.
 Numbers at risk may differ by 3% (the calibration's own scale). Kaplan–Meier
 curves of each arm, read at every month up to 48 (where the published figure
