@@ -39,6 +39,14 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   markScrolling();
   window.addEventListener("resize", markScrolling);
+  // On a phone the on-page contents is a drawer over the page: jumping to a section closes it, so that
+  // the reader sees where they landed (the theme leaves it open over the section).
+  document.querySelectorAll(".bd-sidebar-secondary a[href^='#']").forEach((link) => {
+    link.addEventListener("click", () => {
+      const drawer = document.getElementById("pst-secondary-sidebar-checkbox");
+      if (drawer && drawer.checked) drawer.checked = false;
+    });
+  });
   // sphinxcontrib-bibtex marks the bibliography as a list whose children are not list items.
   document.querySelectorAll(".citation-list[role='list']").forEach((list) => {
     list.removeAttribute("role");

@@ -62,9 +62,9 @@ document.addEventListener("DOMContentLoaded", () => {
           grade();
         }
       });
-      // Space checks the focused option (the browser's own action), then grades it.
+      // Space checks the focused option (the browser's own action, after keyup), then grades it.
       question.addEventListener("keyup", (event) => {
-        if (event.target.type === "radio" && event.key === " ") grade();
+        if (event.target.type === "radio" && event.key === " ") setTimeout(grade, 0);
       });
       question.querySelector(".self-check-check").addEventListener("click", grade);
     } else {
