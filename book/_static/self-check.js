@@ -50,21 +50,31 @@ document.addEventListener("DOMContentLoaded", () => {
         const right = input.dataset.correct === "true";
         say(question, right ? "Right." : TRY_AGAIN, right ? "right" : "wrong", explanationOf(option));
       };
-      // A new choice clears the verdict on the previous one, and grades nothing.
+      // A new choice clears the verdict on the previous one, and grades nothing — unless it was made
+      // with Space, which chooses (on keyup, the browser's own action) and grades.
+      let spaced = false;
       question.addEventListener("change", () => {
         question.querySelectorAll(".self-check-option").forEach((o) => o.classList.remove("is-chosen"));
         say(question, "", "none");
+        if (spaced) {
+          spaced = false;
+          grade();
+        }
       });
       question.addEventListener("keydown", (event) => {
-        if (event.target.type === "radio" && event.key === "Enter") {
+        if (event.target.type !== "radio") return;
+        if (event.key === " ") spaced = true;
+        if (event.key === "Enter") {
           event.preventDefault();
           if (!event.target.checked) event.target.checked = true;
           grade();
         }
       });
-      // Space checks the focused option (the browser's own action, after keyup), then grades it.
       question.addEventListener("keyup", (event) => {
-        if (event.target.type === "radio" && event.key === " ") setTimeout(grade, 0);
+        if (event.target.type === "radio" && event.key === " " && event.target.checked && spaced) {
+          spaced = false; // already chosen: no change event comes
+          grade();
+        }
       });
       question.querySelector(".self-check-check").addEventListener("click", grade);
     } else {
