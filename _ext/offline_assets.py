@@ -80,7 +80,12 @@ DROPPED_SCRIPTS = ("thebe",)
 
 #: The theme's template writes this tag into every page itself (not through Sphinx's script
 #: list), so it is taken out of the written pages at the end of the build.
-FONTAWESOME_TAG = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+#: pydata-sphinx-theme 0.17 names it scripts/fontawesome.js, 0.15 vendor/fontawesome/<version>/js/all.min.js.
+FONTAWESOME_TAG = re.compile(
+    r'\s*<script (?:defer )?src="[^"]*_static/(?:scripts/fontawesome\.js|vendor/fontawesome/[^"/]+/js/all\.min\.js)'
+    r'[^"]*"></script>'
+)
+FONTAWESOME_SCRIPT = re.compile(r"scripts/fontawesome\.js|vendor/fontawesome/[^\"/]+/js/all\.min\.js")
 
 #: Marker written by ``alexandra.plots.book_chart_bundle`` into each chart.
 CHART_MARKER = 'class="alexandra-vega"'
@@ -169,7 +174,7 @@ def _drop_fontawesome_script(app: Sphinx, exception: Exception | None) -> None:
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         lighter, count = FONTAWESOME_TAG.subn("", text)
-        if "scripts/fontawesome.js" in lighter:
+        if FONTAWESOME_SCRIPT.search(lighter):
             raise ExtensionError(f"offline_assets: {page} loads fontawesome.js in a form FONTAWESOME_TAG misses.")
         if count:
             page.write_text(lighter, encoding="utf-8")

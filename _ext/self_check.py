@@ -20,10 +20,14 @@ Two kinds, written as a MyST directive in a markdown cell::
     Explanation shown after any answer.
     ```
 
-Options are radio buttons (arrow keys move between them, and choosing one gives
-its feedback at once); a number is typed into a field and checked on Enter or
-with the button. The feedback is announced (``role="status"``) and says "Right"
-or "Not quite" in words, not colour alone. ``:number:`` is a glue key of the
+Options are radio buttons: arrow keys move between them without grading; Enter or
+Space on an option, or the Check button, grades the chosen one. A number is typed
+into a field and checked on Enter or with the button (an empty field asks for a
+number). A wrong answer says "Not quite — try again" and the reader may retry;
+the "Show answer" button gives the keyed answer and its explanation. The feedback
+is announced (``role="status"``) and says "Right" or "Not quite" in words, not
+colour alone. Each question carries its keyed answer (``.self-check-key``, hidden
+on screen until asked for), so that a printed page, and the PDF, show it. ``:number:`` is a glue key of the
 same notebook (so a published number is never typed) or a literal number;
 ``:tolerance:`` is absolute, or relative with a ``%`` sign. The page gets
 ``self-check.js`` and ``self-check.css`` (from ``book/_static``) only when it has
@@ -40,6 +44,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from typing import Any
 
 from docutils import nodes
@@ -112,6 +117,9 @@ class SelfCheckDirective(SphinxDirective):
         question["answer"] = answer
         question["tolerance"] = abs(answer) * tolerance / 100 if relative else tolerance
         question += self_check_part(role="number")
+        key = self_check_part(role="key")
+        key += nodes.Text(answer_text(answer, question["tolerance"]))
+        question += key
         explanation = self_check_part(role="explanation")
         explanation += body.children
         question += explanation
@@ -130,6 +138,7 @@ class SelfCheckDirective(SphinxDirective):
             question += extra
         question["kind"] = "choice"
         options = self_check_part(role="options")
+        key = self_check_part(role="key")
         for position, item in enumerate(items, start=1):
             parts = list(item.children)
             if len(parts) < 2 or not isinstance(parts[0], nodes.paragraph):
@@ -139,14 +148,31 @@ class SelfCheckDirective(SphinxDirective):
             option = self_check_part(role="option", correct=position == answer, inputid=f"{qid}-{position}", name=qid)
             label = self_check_part(role="label", inputid=f"{qid}-{position}")
             label += parts[0].children
+            if position == answer:
+                key += [child.deepcopy() for child in parts[0].children]
             option += label
             explanation = self_check_part(role="explanation")
             explanation += parts[1:]
             option += explanation
             options += option
         question += options
+        question += self_check_part(role="actions")
+        question += key
         question += self_check_part(role="feedback")
         return [question]
+
+
+def answer_text(answer: float, tolerance: float) -> str:
+    """The keyed number as a reader would type it: as many decimals as the tolerance makes count.
+
+    >>> answer_text(0.62051, 0.002), answer_text(266.0, 0.5), answer_text(1.1, 0.0), answer_text(2199.0, 1.0)
+    ('0.621', '266', '1.1', '2199')
+    """
+    if tolerance <= 0:
+        return f"{answer:.6g}"
+    decimals = max(0, math.ceil(-math.log10(tolerance)))
+    text = f"{answer:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def visit_self_check(self: Any, node: self_check) -> None:
@@ -176,9 +202,16 @@ _PARTS = {
     "explanation": ('<div class="self-check-explanation" hidden>', "</div>"),
     "number": (
         '<div class="self-check-number"><label>Your answer <input type="text" inputmode="decimal" '
-        'autocomplete="off" size="10"></label> <button type="button">Check</button></div>',
+        'autocomplete="off" size="10"></label> <button type="button" class="self-check-check">Check</button> '
+        '<button type="button" class="self-check-reveal">Show answer</button></div>',
         "",
     ),
+    "actions": (
+        '<div class="self-check-actions"><button type="button" class="self-check-check">Check</button> '
+        '<button type="button" class="self-check-reveal">Show answer</button></div>',
+        "",
+    ),
+    "key": ('<p class="self-check-key" hidden><strong>Answer:</strong> ', "</p>"),
     "feedback": ('<p class="self-check-feedback" role="status" aria-live="polite"></p>', ""),
 }
 
@@ -192,7 +225,7 @@ def visit_part(self: Any, node: self_check_part) -> None:
             correct="true" if node.get("correct") else "false",
         )
     )
-    if node["role"] in ("number", "feedback"):
+    if node["role"] in ("number", "actions", "feedback"):
         raise nodes.SkipNode
 
 

@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 BUILD = [str(BIN / "jupyter-book"), "build", "-W", "-n", "--keep-going", "."]
 sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "tests"))
 
 
 def timed(command: list[str]) -> float:
@@ -33,15 +32,14 @@ def page_sizes(html: Path) -> dict[str, int]:
     """Bytes each page transfers on a first visit (HTML, scripts, styles, fonts, images)."""
     from playwright.sync_api import sync_playwright
 
-    from conftest import CHROMIUM, CHROMIUM_ARGS
+    from browser import FIRST_VISIT_BYTES, book_pages, launch, wait_until_drawn
     from serve_book import start_server
-    from test_browser import FIRST_VISIT_BYTES, book_pages, wait_until_drawn
 
     server = start_server(html)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     sizes: dict[str, int] = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         for path in book_pages(html):
             context = browser.new_context()  # empty cache: a first visit
             page = context.new_page()
@@ -55,7 +53,7 @@ def page_sizes(html: Path) -> dict[str, int]:
 
 
 def print_page_sizes(html: Path) -> None:
-    from test_browser import TEXT_PAGE_BUDGET, page_budget
+    from browser import TEXT_PAGE_BUDGET, page_budget
 
     sizes = page_sizes(html)
     largest = max(sizes, key=sizes.__getitem__)

@@ -14,19 +14,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 #: The built book; ALEXANDRA_BOOK_HTML points the tests at another build (e.g. a private copy).
 BOOK_HTML = Path(os.environ.get("ALEXANDRA_BOOK_HTML", ROOT / "_build" / "html"))
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-#: Flags that keep Chromium from phoning home on a closed network (see the env notes).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 sys.path.insert(0, str(ROOT / "scripts"))
+
+# The browser helpers live with the scripts that print the PDF and run the benchmarks (scripts/browser.py).
+from browser import CHROMIUM, launch  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +47,7 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 

@@ -14,12 +14,13 @@ keeps figures on a light background.
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from browser import FIRST_VISIT_BYTES, page_budget, wait_until_drawn
+from browser import book_pages as built_pages
 from conftest import BOOK_HTML, ROOT, OfflinePage
 
 pytestmark = pytest.mark.browser
@@ -27,16 +28,6 @@ pytestmark = pytest.mark.browser
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = {"serious", "critical"}
 PHONE = {"width": 390, "height": 844}
-
-#: What a first visit may transfer (gzip, as a static host serves it; `make bench` prints it):
-#: a text page — no chart, formula or figure — at most 500 KB, any page at most 1.5 MB.
-TEXT_PAGE_BUDGET = 500_000
-PAGE_BUDGET = 1_500_000
-HEAVY_CONTENT = re.compile(r'class="alexandra-vega"|class="math|<img ')
-FIRST_VISIT_BYTES = (
-    "() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
-    ".reduce((total, entry) => total + entry.transferSize, 0)"
-)
 
 #: What MathJax draws when a formula fails: a parse error, or an undefined macro in red
 #: (in the assistive MathML as ``mathcolor="red"``, in the visible output as a red text node).
@@ -51,15 +42,7 @@ a test run on it fails through the ``book_html`` fixture instead of silently tes
 
 
 def book_pages(html_root: Path = BOOK_HTML) -> list[str]:
-    pages = sorted(p.relative_to(html_root).as_posix() for p in html_root.rglob("*.html"))
-    if not pages:
-        return [NO_BUILD]
-    return [p for p in pages if not p.startswith("_")]
-
-
-def page_budget(html: str) -> int:
-    """The page's budget in bytes, from its HTML."""
-    return PAGE_BUDGET if HEAVY_CONTENT.search(html) else TEXT_PAGE_BUDGET
+    return built_pages(html_root) or [NO_BUILD]
 
 
 def chart_pages() -> list[str]:
@@ -73,22 +56,6 @@ def chart_pages() -> list[str]:
 def open_page(offline: OfflinePage, url: str) -> None:
     offline.page.goto(url, wait_until="load")
     wait_until_drawn(offline.page)
-
-
-def wait_until_drawn(page: Any) -> None:
-    """Until the page is quiet, its formulas typeset (fonts loaded) and its charts drawn and fitted."""
-    page.wait_for_load_state("networkidle")
-    if page.locator(".math").count():
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-        page.evaluate("() => MathJax.startup.promise")
-    if page.locator(".alexandra-vega").count():
-        # charts.js marks a chart with the width it was fitted to once it is drawn.
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.alexandra-vega')]"
-            ".every(div => div.dataset.drawnWidth && div.querySelector('svg, canvas'))",
-            timeout=15_000,
-        )
-    page.wait_for_load_state("networkidle")  # MathJax loads its fonts once it has typeset
 
 
 @pytest.mark.parametrize("page_path", book_pages())
@@ -233,8 +200,10 @@ def test_reader_features_are_on_every_chapter(offline_page: OfflinePage, book_ur
     open_page(offline_page, f"{book_url}/book/demo.html")
     page = offline_page.page
     hrefs = page.evaluate("() => [...document.querySelectorAll('a')].map(a => a.href)")
-    assert any("mybinder.org" in h for h in hrefs), "Binder launch button"
-    assert any("colab.research.google.com" in h for h in hrefs), "Colab launch button"
     assert any(h.endswith("_sources/book/demo.ipynb") for h in hrefs), "download as .ipynb"
-    assert any("github.com/alexandra-book" in h for h in hrefs), "repository button"
+    # repository.url is empty in _config.yml until the repository exists: no button may lead nowhere.
+    assert not any("github.com/alexandra-book" in h for h in hrefs), "a button to a repository that does not exist"
+    assert not any("mybinder.org" in h or "colab.research.google.com" in h for h in hrefs), (
+        "launch without a repository"
+    )
     assert page.locator(".theme-switch-button").count() >= 1, "light/dark switch"

@@ -1,9 +1,11 @@
 """Self-check questions (``_ext/self_check.py``) in the built book, offline, by keyboard and by mouse.
 
-Every chapter has at least three questions. Choosing each option with the
-keyboard alone (Tab to the group, Space, arrow keys) must say "Right" exactly for
-the option marked correct and "Not quite" for the others, with that option's
-explanation; a number is accepted within its tolerance and refused outside it.
+Every chapter has at least three questions. With the keyboard alone (Tab to the
+group, Space, arrow keys, Enter) an arrow key only moves the choice; Enter grades it,
+"Right" exactly for the option marked correct and "Not quite — try again" for the
+others, with that option's explanation; "Show answer" gives the keyed answer. An
+empty number field asks for a number; a number is accepted within its tolerance and
+refused outside it without giving the answer away.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ def test_every_chapter_is_found() -> None:
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_choices_answer_by_keyboard(offline_page: OfflinePage, book_url: str, chapter: str) -> None:
+    """Arrow keys move the choice without grading it; Enter grades it; a wrong one can be retried."""
     page = open_chapter(offline_page, f"{book_url}/{chapter}")
     questions = page.locator("fieldset.self-check")  # type: ignore[attr-defined]
     assert questions.count() >= MIN_QUESTIONS, f"{chapter}: {questions.count()} self-check questions"
@@ -55,14 +58,19 @@ def test_choices_answer_by_keyboard(offline_page: OfflinePage, book_url: str, ch
         for position, right in enumerate(marked):
             if position:
                 page.keyboard.press("ArrowDown")  # type: ignore[attr-defined]
-            assert radios.nth(position).is_checked()
+                assert radios.nth(position).is_checked()
+                assert feedback(question) == "", f"{chapter} q{index}: an arrow key graded option {position}"
+                page.keyboard.press("Enter")  # type: ignore[attr-defined]
             said = feedback(question)
             explanation = question.locator(".self-check-explanation").nth(position).evaluate(PROSE)
-            assert said.startswith("Right." if right else "Not quite."), (
+            assert said.startswith("Right." if right else "Not quite — try again."), (
                 f"{chapter} q{index} option {position}: {said!r}"
             )
             shown = question.locator(".self-check-feedback").evaluate(PROSE)
             assert explanation and explanation in shown, f"{chapter} q{index}: the explanation is shown"
+        question.locator(".self-check-reveal").click()
+        assert feedback(question).startswith("The answer:")
+        assert question.locator(".self-check-key").is_visible()
     assert offline_page.blocked == [] and offline_page.console_errors == []
 
 
@@ -75,22 +83,29 @@ def test_numbers_are_checked_within_tolerance(offline_page: OfflinePage, book_ur
         answer = float(question.get_attribute("data-answer"))
         tolerance = float(question.get_attribute("data-tolerance"))
         field = question.locator(".self-check-number input")
+        field.press("Enter")  # empty: asks for a number, gives nothing away
+        assert feedback(question) == "Type a number first.", f"{chapter} number {index}: empty answer"
         wrong = answer + 2 * tolerance + max(abs(answer), 1) * 0.5
         field.fill(f"{wrong:.4g}")
         field.press("Enter")  # the keyboard path
-        assert feedback(question).startswith("Not quite."), f"{chapter} number {index}: {wrong} refused"
+        assert feedback(question) == "Not quite — try again.", f"{chapter} number {index}: {wrong} refused, no answer"
         field.fill(f"{answer + 0.9 * tolerance:.6f}")
-        question.locator(".self-check-number button").click()  # the mouse path
+        question.locator(".self-check-check").click()  # the mouse path
         assert feedback(question).startswith("Right."), f"{chapter} number {index}: {answer} accepted"
     assert offline_page.blocked == [] and offline_page.console_errors == []
 
 
-def test_a_click_on_the_right_option_says_right(offline_page: OfflinePage, book_url: str) -> None:
+def test_a_click_chooses_and_check_grades(offline_page: OfflinePage, book_url: str) -> None:
     page = open_chapter(offline_page, f"{book_url}/{CHAPTERS[0]}")
     question = page.locator("fieldset.self-check[data-kind=choice]").first  # type: ignore[attr-defined]
+    question.locator(".self-check-check").click()
+    assert feedback(question) == "Choose an option first."
     question.locator("input[data-correct=false]").first.locator("xpath=following-sibling::label").click()
-    assert feedback(question).startswith("Not quite.")
+    assert feedback(question) == "", "a click chooses, it does not grade"
+    question.locator(".self-check-check").click()
+    assert feedback(question).startswith("Not quite — try again.")
     question.locator("input[data-correct=true]").locator("xpath=following-sibling::label").click()
+    question.locator(".self-check-check").click()
     assert feedback(question).startswith("Right.")
 
 

@@ -27,6 +27,26 @@ document.addEventListener("DOMContentLoaded", () => {
       });
     });
   }
+  // A table or HTML output wider than the column scrolls sideways (book.css shows a shadow where more
+  // is hidden): reachable by keyboard too. Checked on load and after a resize.
+  const markScrolling = () => {
+    document.querySelectorAll(".bd-content .pst-scrollable-table-container, .bd-content .table-wrapper").forEach((box) => {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("alexandra-scrolls", scrolls);
+      if (scrolls) box.setAttribute("tabindex", "0");
+      else box.removeAttribute("tabindex");
+    });
+  };
+  markScrolling();
+  window.addEventListener("resize", markScrolling);
+  // On a phone the on-page contents is a drawer over the page: jumping to a section closes it, so that
+  // the reader sees where they landed (the theme leaves it open over the section).
+  document.querySelectorAll(".bd-sidebar-secondary a[href^='#']").forEach((link) => {
+    link.addEventListener("click", () => {
+      const drawer = document.getElementById("pst-secondary-sidebar-checkbox");
+      if (drawer && drawer.checked) drawer.checked = false;
+    });
+  });
   // sphinxcontrib-bibtex marks the bibliography as a list whose children are not list items.
   document.querySelectorAll(".citation-list[role='list']").forEach((list) => {
     list.removeAttribute("role");

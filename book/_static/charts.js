@@ -1,7 +1,9 @@
 // Draws the book's Altair charts (alexandra.plots.book_chart_bundle writes one call per chart):
 // * each chart fits the width of its column, from a 360-px phone to a desktop: panels side by side
 //   are stacked when they do not fit, then the plots narrow (text keeps its size) and titles wrap;
-// * a chart is redrawn when the window's width changes, keeping the values of its controls;
+// * a chart is redrawn when the width it may use changes — the window's width, or the light/dark
+//   switch (the dark card has padding: html[data-theme] changes) —, keeping the values of its controls;
+// * moving a control is announced to screen readers (a polite live region after each chart);
 // * usermeta.alexandra.textWidth names a parameter that receives the width text may use (px), so
 //   that a chart's lines of text wrap: the width of the chart less where the mark named by
 //   usermeta.alexandra.textMark starts;
@@ -61,10 +63,39 @@
     return copy;
   }
 
+  // The width inside the chart's card: its column, less the card's own padding and border (the card
+  // has padding in dark mode, whether chosen with the theme's switch or from the system's preference).
   function available(element) {
     const style = getComputedStyle(element);
-    const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
-    return Math.max(MIN_PLOT_WIDTH, element.parentElement.clientWidth - padding);
+    const parent = getComputedStyle(element.parentElement);
+    const column = element.parentElement.clientWidth - parseFloat(parent.paddingLeft) - parseFloat(parent.paddingRight);
+    const own = ["paddingLeft", "paddingRight", "borderLeftWidth", "borderRightWidth"];
+    const inside = own.reduce((sum, side) => sum + parseFloat(style[side]), 0);
+    return Math.max(MIN_PLOT_WIDTH, Math.floor(column - inside));
+  }
+
+  // A polite live region after the chart says the new value of a control the reader moved.
+  function announceControls(element) {
+    const status = document.createElement("p");
+    status.className = "alexandra-vega-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    element.after(status);
+    let timer = null;
+    const announce = (event) => {
+      const input = event.target;
+      if (!input.closest || !input.closest(".vega-bind")) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const bind = input.closest(".vega-bind");
+        const name = bind.querySelector(".vega-bind-name");
+        const label = (name ? name.textContent : input.name || "value").trim();
+        const value = input.tagName === "SELECT" ? input.options[input.selectedIndex].text : input.value;
+        status.textContent = `${label}: ${value}`;
+      }, 250);
+    };
+    element.addEventListener("input", announce);
+    element.addEventListener("change", announce);
   }
 
   function boundValues(spec, view) {
@@ -141,12 +172,19 @@
       return pending;
     };
     let timer = null;
-    window.addEventListener("resize", () => {
+    const refit = (delay, slack) => {
       clearTimeout(timer);
       timer = setTimeout(() => {
-        if (Math.abs(available(element) - Number(element.dataset.drawnWidth)) > 8) redraw();
-      }, 200);
+        if (Math.abs(available(element) - Number(element.dataset.drawnWidth)) > slack) redraw();
+      }, delay);
+    };
+    window.addEventListener("resize", () => refit(200, 8));
+    // The light/dark switch changes the card's padding: fit again at once, not at the next resize.
+    new MutationObserver(() => refit(0, 1)).observe(document.documentElement, {
+      attributes: true,
+      attributeFilter: ["data-theme"],
     });
+    announceControls(element);
     return redraw();
   };
 })();
