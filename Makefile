@@ -62,12 +62,13 @@ check: $(INSTALLED)  ## the fast loop (under a minute): lint, format, types, uni
 	$(BIN)/ruff format --check .
 	@# mypy (about 30 s on a cold cache) runs beside the unit tests, which take both cores most of the time.
 	@mkdir -p _build; $(BIN)/mypy src/alexandra > _build/mypy.log 2>&1 & types=$$!; \
-	$(BIN)/python -m pytest -q -n 2 -m "not notebooks and not browser and not lab"; tests=$$?; \
+	$(BIN)/python -m pytest -q -n 2 -m "not notebooks and not browser and not lab and not regeneration"; tests=$$?; \
 	wait $$types; typed=$$?; echo "mypy src/alexandra:"; cat _build/mypy.log; \
 	[ $$tests -eq 0 ] && [ $$typed -eq 0 ]
 
 test: check book pdf  ## run every test: check, then the notebook regression, browser (HTML and PDF) and live JupyterLab tests
 	@scripts/require.sh chromium
+	$(BIN)/python -m pytest -q -n 2 -m regeneration
 	$(BIN)/python -m pytest -q -m "notebooks or browser or lab"
 
 lab: $(INSTALLED)  ## JupyterLab on the chapters (live widgets need this, Binder or Colab)

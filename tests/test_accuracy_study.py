@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import accuracy_study  # scripts/ is on the path (tests/conftest.py)
-from alexandra import reconstruction, survival
+from alexandra import survival
 
 N_TRIALS = len(accuracy_study.SCENARIOS)  # one trial of each scenario
 
@@ -21,6 +21,7 @@ def small_study(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.regeneration
 def test_the_study_writes_every_method_on_every_scenario(small_study: Path) -> None:
     assert small_study.read_text().splitlines()[0] == (
         f"# made by: python scripts/accuracy_study.py --trials {N_TRIALS} --out {small_study}"
@@ -46,6 +47,7 @@ def test_the_study_writes_every_method_on_every_scenario(small_study: Path) -> N
     )
 
 
+@pytest.mark.regeneration
 def test_the_committed_study_was_made_by_this_code(small_study: Path) -> None:
     committed_path = accuracy_study.DEFAULT_OUT
     assert (

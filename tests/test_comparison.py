@@ -38,6 +38,7 @@ def read_generated(path: Path) -> tuple[str, pd.DataFrame]:
     return path.read_text().splitlines()[0], pd.read_csv(path, comment="#")
 
 
+@pytest.mark.regeneration
 def test_committed_comparison_is_within_tolerance_and_regenerates(tmp_path: Path) -> None:
     command, committed = read_generated(reconstruction_comparison.DEFAULT_OUT)
     assert command == "# made by: python scripts/reconstruction_comparison.py --out data/reconstructed/comparison.csv"
@@ -129,6 +130,7 @@ def test_bad_data_is_named(data: object, message: str) -> None:
 # -- the sensitivity data (scripts/reconstruction_sensitivity.py) ---------------------------------
 
 
+@pytest.mark.regeneration
 def test_committed_sensitivity_data_covers_the_plan_and_regenerates(tmp_path: Path) -> None:
     command, committed = read_generated(reconstruction_sensitivity.DEFAULT_OUT)
     assert command == (

@@ -188,6 +188,7 @@ def test_alexandra_interim_is_at_the_242nd_event() -> None:
 # --- The precomputation script ------------------------------------------------------------
 
 
+@pytest.mark.regeneration
 def test_script_runs_at_a_small_size(tmp_path: Path) -> None:
     written = design_simulations.main(
         ["--trials", "150", "--event-trials", "30", "--seed", "1", "--out", str(tmp_path)]

@@ -219,6 +219,7 @@ def test_stopping_everyone_cuts_the_treatment_of_the_last_patients() -> None:
         inference.simulate_stopped_treatment(model, 0.75, 3000, treatment_months=12)
 
 
+@pytest.mark.regeneration
 def test_script_runs_at_a_small_size(tmp_path: Path) -> None:
     path = stopping_simulation.main(["--trials", "20", "--seed", "1", "--out", str(tmp_path)])
     assert path.read_text(encoding="utf-8").startswith(

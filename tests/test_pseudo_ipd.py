@@ -41,6 +41,7 @@ def test_the_files_round_trip_bit_for_bit(committed: reconstruction.PseudoIPD) -
     assert cox.lower == stored["hazard_ratio_lower"]
 
 
+@pytest.mark.regeneration
 def test_a_fresh_reconstruction_is_equivalent_to_the_committed_one(
     committed: reconstruction.PseudoIPD, tmp_path: Path
 ) -> None:

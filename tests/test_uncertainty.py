@@ -259,6 +259,7 @@ def test_script_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert summary["trials"].tolist() == [20, 20]
 
 
+@pytest.mark.regeneration
 def test_committed_files_are_what_their_command_makes(tmp_path: Path) -> None:
     """Rerun the command written in the committed file, for one true HR, and compare."""
     from precompute_sampling import main
