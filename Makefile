@@ -80,9 +80,10 @@ bench: $(INSTALLED) $(ASSETS)  ## print build/test times, page sizes and engine 
 nb: book  ## save the outputs the build executed into the notebooks: make nb [NB=book/02-design.ipynb]
 	$(BIN)/python scripts/notebook_outputs.py save $(NB)
 
-r-reference:  ## regenerate tests/r/*.json with R's survival and rpact (needs r-base-core r-cran-survival r-cran-rpact r-cran-jsonlite)
+r-reference:  ## regenerate tests/r/*.json with R's survival, rpact and mvtnorm (needs r-base-core r-cran-survival r-cran-rpact r-cran-mvtnorm r-cran-jsonlite)
 	Rscript tests/r/reference.R
 	Rscript tests/r/rpact_reference.R
+	Rscript tests/r/nph_reference.R
 
 data: $(INSTALLED)  ## regenerate every simulated/reconstructed table in data/ (about 5 minutes; then `make nb`)
 	@# The pseudo-IPD comes first: it fits the enrolment shape that every other simulation reads.
