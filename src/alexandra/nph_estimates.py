@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from alexandra import checks, two_arms
+from alexandra.errors import DataError
 from alexandra.nph import _event_times, _EventTimes
 from alexandra.stats_common import z_for
 from alexandra.two_arms import _two_arms
@@ -205,9 +206,14 @@ def piecewise_hazard_ratios(
                     f"group {label!r} has no events in the period ({start:g}, {stop:g}], so its hazard ratio "
                     "is 0 or infinite; choose other cuts",
                 )
-        fit = two_arms.cox_hazard_ratio(
-            arms.time, in_period.astype(np.int64), arms.is_treatment.astype(np.int64), reference=0, level=level
-        )
+        try:
+            fit = two_arms.cox_hazard_ratio(
+                arms.time, in_period.astype(np.int64), arms.is_treatment.astype(np.int64), reference=0, level=level
+            )
+        except DataError as problem:  # say which period, not which call inside
+            checks.fail(
+                checks.call(function, "cuts"), f"in the period ({start:g}, {stop:g}], {str(problem).split(': ', 1)[1]}"
+            )
         rows.append(
             {
                 "start": start,
