@@ -20,8 +20,8 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from alexandra.reconstruct import alexandra_pseudo_ipd, guyot
-from alexandra.simulate import published_figure, simulate_trial
+from alexandra.reconstruction import guyot, published_figure, simulate_trial
+from alexandra.trial import alexandra_pseudo_ipd
 
 ARM_SIZES = (1_000, 10_000, 100_000)
 CURVE_POINTS = 200

@@ -1,10 +1,10 @@
 """Make ALEXANDRA's pseudo-individual data once and write them to data/reconstructed/.
 
-Runs :func:`alexandra.reconstruct.alexandra_pseudo_ipd` (seed 2025, with the
+Runs :func:`alexandra.trial.alexandra_pseudo_ipd` (seed 2025, with the
 SIMULATED strata) and writes three tables, each starting with the command that
 made it: the patients (``alexandra_pseudo_ipd.csv``), the published numbers
 they were built to meet (``..._constraints.csv``) and the model behind them
-(``..._parameters.csv``). Chapters read them with :func:`alexandra.pseudo_ipd.load`.
+(``..._parameters.csv``). Chapters read them with :func:`alexandra.reconstruction.load_pseudo_ipd`.
 RECONSTRUCTED data, not trial data. Takes a few seconds.
 
 Usage::
@@ -19,11 +19,11 @@ import argparse
 import shlex
 from pathlib import Path
 
-from alexandra import pseudo_ipd
-from alexandra.reconstruct import alexandra_pseudo_ipd
+from alexandra import reconstruction
+from alexandra.trial import alexandra_pseudo_ipd
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_OUT = ROOT / "data" / "reconstructed" / pseudo_ipd.FILES["data"]
+DEFAULT_OUT = ROOT / "data" / "reconstructed" / reconstruction.PSEUDO_IPD_FILES["data"]
 SEED = 2025
 """The seed of the pseudo-data the book analyses."""
 
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
     out = arguments.out.resolve()
     shown_out = out.relative_to(ROOT) if out.is_relative_to(ROOT) else arguments.out
     command = f"python scripts/alexandra_pseudo_ipd.py --seed {arguments.seed} --out {shlex.quote(str(shown_out))}"
-    written = pseudo_ipd.write(alexandra_pseudo_ipd(seed=arguments.seed, with_strata=True), out, command)
+    written = reconstruction.write_pseudo_ipd(alexandra_pseudo_ipd(seed=arguments.seed, with_strata=True), out, command)
     for path in written:
         print(f"wrote {path}")
     return written

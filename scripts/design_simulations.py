@@ -1,6 +1,6 @@
 """Precompute the simulations of chapter 2 (Designing the trial) into data/simulated/.
 
-Simulated, not ALEXANDRA data: every trial is drawn from :func:`alexandra.trial_model.alexandra_trial_model`,
+Simulated, not ALEXANDRA data: every trial is drawn from :func:`alexandra.trial.alexandra_trial_model`,
 a calendar-time model calibrated to the published enrolment window, median follow-up, events and
 hazard ratio. Writes three CSV files, each starting with a ``#`` line that names the command:
 
@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from alexandra import design, published
+from alexandra import design, published, trial
 from alexandra.published import find_data_dir
 from generated_table import hazard_ratio_spread, write_table  # scripts/ is on the path when a script runs
 
@@ -38,10 +38,10 @@ MONTHS = np.arange(0.0, 97.0)
 
 def simulate_events(event_trials: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Cumulative events by month, and the dates of the interim and final event counts."""
-    targets = (design.alexandra_interim_events(), int(published.get("idfs_events_planned").number))
+    targets = (trial.alexandra_interim_events(), int(published.get("idfs_events_planned").number))
     curves, milestones = [], []
     for shape in HAZARD_SHAPES:
-        model = design.alexandra_trial_model(hazard_shape=shape)
+        model = trial.alexandra_trial_model(hazard_shape=shape)
         curve = design.events_by_month(model, MONTHS, n_trials=event_trials, seed=seed)
         curves.append(curve.assign(hazard_shape=shape, **model.fingerprint()))
         event_months = model.simulate_event_months(event_trials, seed=seed)
@@ -65,11 +65,11 @@ def simulate_events(event_trials: int, seed: int) -> tuple[pd.DataFrame, pd.Data
 
 def simulate_futility(trials: int, seed: int) -> pd.DataFrame:
     """The futility rule at the interim, for each true hazard ratio of :data:`HAZARD_RATIOS`."""
-    interim_events = design.alexandra_interim_events()
+    interim_events = trial.alexandra_interim_events()
     boundary = published.get("futility_boundary_hr").number
     rows = []
     for index, hazard_ratio in enumerate(HAZARD_RATIOS):
-        model = design.alexandra_trial_model(hazard_ratio=hazard_ratio)
+        model = trial.alexandra_trial_model(hazard_ratio=hazard_ratio)
         result = design.simulate_interim(
             model, interim_events, n_trials=trials, boundary_hr=boundary, seed=seed + index
         )

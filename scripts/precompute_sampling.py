@@ -6,10 +6,10 @@ instead of simulating on every build; its slider filters the histogram in the br
 
     python scripts/precompute_sampling.py [--trials 1000] [--seed 2025] [--out data/simulated]
 
-Each true HR has its own random stream (see ``alexandra.uncertainty.sampling_distribution``),
+Each true HR has its own random stream (see ``alexandra.inference.sampling_distribution``),
 so the same command always writes the same files. The trials are SIMULATED from published
 aggregates (arms, enrolment window, median follow-up, total events; see
-``alexandra.trial_model.alexandra_trial_model``): they are not trial data.
+``alexandra.trial.alexandra_trial_model``): they are not trial data.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from alexandra import published
-from alexandra.uncertainty import SAMPLING_FILES, sampling_distribution
+from alexandra.inference import SAMPLING_FILES, sampling_distribution
+from alexandra.trial import alexandra_trial_model
 from generated_table import write_table  # scripts/ is on the path when a script runs
 
 #: True hazard ratios simulated by default: 0.70, 0.75, …, 1.30.
@@ -59,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> list[Path]:
         parser.error(f"--trials: {args.trials} must be at least 1")
 
     histogram, summary = sampling_distribution(
+        alexandra_trial_model(),
         args.true_hrs,
         n_trials=args.trials,
         seed=args.seed,

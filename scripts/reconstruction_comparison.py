@@ -3,7 +3,7 @@
 Reads the committed pseudo-individual data (``data/reconstructed/alexandra_pseudo_ipd.csv``,
 made by ``scripts/alexandra_pseudo_ipd.py``: reconstructed, not trial data), runs the analyses the paper reports, and
 writes one row per published number with the tolerance and whether the
-reconstruction is within it (see :mod:`alexandra.comparison`). Takes a few
+reconstruction is within it (see :mod:`alexandra.reconstruction`). Takes a few
 seconds.
 
 Usage::
@@ -22,8 +22,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from alexandra import pseudo_ipd
-from alexandra.comparison import comparison_table
+from alexandra import reconstruction
+from alexandra.reconstruction import comparison_table
 from generated_table import write_table  # scripts/ is on the path when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> Path:
     arguments = parser.parse_args(argv)
     out = arguments.out.resolve()
     shown_out = out.relative_to(ROOT) if out.is_relative_to(ROOT) else arguments.out
-    table = comparison_table(pseudo_ipd.load().data)
+    table = comparison_table(reconstruction.load_pseudo_ipd().data)
     write_table(table, out, f"made by: python scripts/reconstruction_comparison.py --out {shlex.quote(str(shown_out))}")
     print(table.to_string(index=False), file=sys.stdout)
     return out

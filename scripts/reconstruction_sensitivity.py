@@ -17,7 +17,7 @@ Per rebuild: the Cox hazard ratio and 95% interval, the log-rank P, both also
 stratified by the SIMULATED strata; how far the follow-up quartiles and the
 patients at risk at 48 months land from the published ones; 3-year IDFS per
 arm; the RMST difference at 48 months; and how many rows of the comparison
-table (:mod:`alexandra.comparison`) are within tolerance.
+table (:mod:`alexandra.reconstruction`) are within tolerance.
 
 Usage::
 
@@ -41,8 +41,9 @@ from typing import Any
 import pandas as pd
 
 from alexandra import published, survival
-from alexandra.comparison import REFERENCE_ARM, comparison_table, stratum_labels
-from alexandra.reconstruct import alexandra_pseudo_ipd
+from alexandra.published import REFERENCE_ARM
+from alexandra.reconstruction import comparison_table
+from alexandra.trial import alexandra_pseudo_ipd
 from generated_table import write_table  # scripts/ is on the path when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,11 +105,10 @@ def run(scenario: Scenario, seed: int) -> dict[str, Any]:
     """Rebuild the pseudo-data under ``scenario`` with ``seed`` and measure what it gives."""
     pseudo = alexandra_pseudo_ipd(seed=seed, with_strata=True, **scenario.assumptions)
     data = pseudo.data
-    strata = stratum_labels(data, pseudo.simulated_columns)
-    cox = survival.cox_hazard_ratio(data.time, data.event, data.arm, reference=REFERENCE_ARM)
-    cox_stratified = survival.cox_hazard_ratio(data.time, data.event, data.arm, strata=strata, reference=REFERENCE_ARM)
-    logrank = survival.logrank_test(data.time, data.event, data.arm, reference=REFERENCE_ARM)
-    logrank_stratified = survival.logrank_test(data.time, data.event, data.arm, strata=strata, reference=REFERENCE_ARM)
+    plain = survival.compare_arms(data, reference=REFERENCE_ARM)
+    stratified = survival.compare_arms(data, reference=REFERENCE_ARM, strata=list(pseudo.simulated_columns))
+    cox, logrank = plain.hazard_ratio, plain.logrank
+    cox_stratified, logrank_stratified = stratified.hazard_ratio, stratified.logrank
     constraints = pseudo.constraints.set_index("constraint")
     followup_misses = constraints.difference[constraints.index.str.startswith("followup_")]
     at_risk = constraints.achieved[constraints.index.str.startswith("at_risk_")]

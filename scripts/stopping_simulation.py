@@ -1,10 +1,10 @@
 """Precompute the dilution simulation of the chapter *Stopping early* into data/simulated/.
 
-Simulated, not ALEXANDRA data. Patients enrol as in :func:`alexandra.trial_model.alexandra_trial_model`
+Simulated, not ALEXANDRA data. Patients enrol as in :func:`alexandra.trial.alexandra_trial_model`
 (calibrated to the published enrolment window, median follow-up and events); atezolizumab lowers
 the hazard by an assumed on-treatment hazard ratio while it is given, for up to the published
 treatment duration, and each trial is analysed at the published number of final events with a
-Cox model (:func:`alexandra.monitoring.simulate_stopped_treatment`). Three policies:
+Cox model (:func:`alexandra.inference.simulate_stopped_treatment`). Three policies:
 
 * ``effect lasts``: the on-treatment hazard ratio holds for ever (proportional hazards);
 * ``one year for everyone``: the drug works only while given, and everyone gets the full year;
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from alexandra import design, monitoring, published
+from alexandra import inference, published, trial
 from alexandra.published import find_data_dir
 from generated_table import hazard_ratio_spread, write_table  # scripts/ is on the path when a script runs
 
@@ -38,7 +38,7 @@ POLICIES = ("effect lasts", "one year for everyone", "stopped for everyone")
 
 def simulate_dilution(trials: int, seed: int) -> pd.DataFrame:
     """One row per on-treatment hazard ratio and policy: the hazard ratios the final analyses estimate."""
-    model = design.alexandra_trial_model()
+    model = trial.alexandra_trial_model()
     treatment_months = published.get("atezolizumab_duration_months").number
     stop_date = published.get("futility_recommendation").when
     stop_month = model.accrual.months_since_start(stop_date)
@@ -46,7 +46,7 @@ def simulate_dilution(trials: int, seed: int) -> pd.DataFrame:
     rows = []
     for index, on_hr in enumerate(ON_TREATMENT_HRS):
         for policy in POLICIES:
-            result = monitoring.simulate_stopped_treatment(
+            result = inference.simulate_stopped_treatment(
                 model,
                 on_hr,
                 analysis_events,

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import accuracy_study  # scripts/ is on the path (tests/conftest.py)
-from alexandra import pseudo_ipd, survival
+from alexandra import reconstruction, survival
 
 N_TRIALS = len(accuracy_study.SCENARIOS)  # one trial of each scenario
 
@@ -59,11 +59,11 @@ def test_the_committed_study_was_made_by_this_code(small_study: Path) -> None:
     # (vector instruction sets), so the numbers are compared to a tolerance. Guyot's rebuild
     # and the truth agree to 1e-6; the aggregate route is a calibration on drawn patients,
     # which turns last bits into visible changes, so it gets the tolerances of a regenerated
-    # pseudo-IPD (alexandra.pseudo_ipd.REGENERATION_TOLERANCES).
+    # pseudo-IPD (alexandra.reconstruction.REGENERATION_TOLERANCES).
     calibrated = (same_trials.method == "from_aggregates").to_numpy()
     assert calibrated.any() and (~calibrated).any()
     pd.testing.assert_frame_equal(same_trials[~calibrated], rows[~calibrated], check_exact=False, rtol=1e-6, atol=1e-6)
-    allowed = pseudo_ipd.REGENERATION_TOLERANCES
+    allowed = reconstruction.REGENERATION_TOLERANCES
     tolerance = {
         "log_hr": allowed["hazard_ratio"],
         "log_hr_error": allowed["hazard_ratio"],
@@ -85,16 +85,6 @@ def test_the_committed_study_was_made_by_this_code(small_study: Path) -> None:
         )
     exact = same_trials.columns.difference(numbers)
     pd.testing.assert_frame_equal(same_trials.loc[calibrated, exact], rows.loc[calibrated, exact])
-
-
-def test_the_fast_cox_fit_agrees_with_the_package() -> None:
-    trial = accuracy_study.simulate(accuracy_study.design(2))  # crossing curves, with ties after Guyot
-    rebuilt = accuracy_study.reconstruct("guyot_risk_table", trial, accuracy_study.design(2), 48.0)
-    for data in (trial, rebuilt):
-        log_hr, se = accuracy_study.cox_log_hr(data)
-        reference = survival.cox_hazard_ratio(data.time, data.event, data.arm, reference="control")
-        assert log_hr == pytest.approx(reference.log_hr, abs=1e-6)
-        assert se == pytest.approx(reference.se, rel=1e-5)
 
 
 def test_the_reading_gap_is_what_the_reading_gets_wrong_and_the_rebuild_inherits() -> None:

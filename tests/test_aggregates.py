@@ -1,4 +1,4 @@
-"""Tests of alexandra.aggregates: pseudo-data from published aggregates, and ALEXANDRA's."""
+"""Tests of alexandra.reconstruction: pseudo-data from published aggregates, and ALEXANDRA's."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from alexandra import published, survival
-from alexandra.aggregates import SIMULATED_STRATA, PseudoIPD, alexandra_pseudo_ipd, from_aggregates
-from alexandra.enrolment import ASSESSMENT_MONTHS, reported_followup
+from alexandra.design import ASSESSMENT_MONTHS, reported_followup
 from alexandra.errors import DataError
-from alexandra.simulate import simulate_trial
+from alexandra.reconstruction import SIMULATED_STRATA, PseudoIPD, from_aggregates, simulate_trial
+from alexandra.trial import alexandra_pseudo_ipd
 
 
 def aggregates_of(trial: pd.DataFrame, at_risk_month: float, enrolment: float, cut: float) -> dict[str, object]:

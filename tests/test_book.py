@@ -1,12 +1,12 @@
-"""alexandra.book: the glue helper turns numpy scalars into plain numbers and rejects the rest."""
+"""alexandra.glue: the glue helper turns numpy scalars into plain numbers and rejects the rest."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from alexandra.book import glue_numbers, plain
 from alexandra.errors import DataError
+from alexandra.glue import glue_numbers, plain
 
 
 def test_numpy_scalars_become_plain_numbers() -> None:

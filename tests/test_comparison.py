@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +10,7 @@ import pytest
 
 import reconstruction_comparison  # scripts/ is on the path (tests/conftest.py)
 import reconstruction_sensitivity
-from alexandra import comparison, pseudo_ipd
+from alexandra import reconstruction, survival
 from alexandra.errors import DataError
 from conftest import ROOT
 
@@ -31,16 +30,12 @@ PROMISED_TOLERANCE = {
 
 @pytest.fixture(scope="module")
 def pseudo() -> object:
-    return pseudo_ipd.load()
+    return reconstruction.load_pseudo_ipd()
 
 
 def read_generated(path: Path) -> tuple[str, pd.DataFrame]:
     """The '# made by' line and the table of a generated CSV."""
     return path.read_text().splitlines()[0], pd.read_csv(path, comment="#")
-
-
-def test_doctests_pass() -> None:
-    assert doctest.testmod(comparison).failed == 0
 
 
 def test_committed_comparison_is_within_tolerance_and_regenerates(tmp_path: Path) -> None:
@@ -60,7 +55,7 @@ def test_committed_comparison_is_within_tolerance_and_regenerates(tmp_path: Path
 
 def test_table_has_the_promised_rows_tolerances_and_published_numbers() -> None:
     table = pd.read_csv(reconstruction_comparison.DEFAULT_OUT, comment="#")
-    assert list(table.columns) == list(comparison.COLUMNS)
+    assert list(table.columns) == list(reconstruction.COMPARISON_COLUMNS)
     assert dict(zip(table.quantity, table.tolerance, strict=True)) == PROMISED_TOLERANCE
     # The published column, read straight from the data file rather than through the package.
     source = pd.read_csv(ROOT / "data" / "published" / "alexandra.csv").set_index(["key", "arm"], drop=False)
@@ -86,7 +81,7 @@ def test_a_row_outside_its_tolerance_is_flagged(pseudo: object) -> None:
     data = pseudo.data.copy()  # type: ignore[attr-defined]
     first_event = data.index[(data.arm == "atezolizumab") & (data.event == 1)][0]
     data.loc[first_event, "event"] = 0
-    table = comparison.comparison_table(data).set_index("quantity")
+    table = reconstruction.comparison_table(data).set_index("quantity")
     assert table.loc["IDFS events, atezolizumab", "difference"] == -1
     assert not table.loc["IDFS events, atezolizumab", "within_tolerance"]
     assert table.loc["IDFS events, chemotherapy", "within_tolerance"]
@@ -94,10 +89,10 @@ def test_a_row_outside_its_tolerance_is_flagged(pseudo: object) -> None:
 
 def test_stratifying_by_a_constant_changes_nothing_and_simulated_strata_do(pseudo: object) -> None:
     data = pseudo.data.assign(everyone="all")  # type: ignore[attr-defined]
-    plain = comparison.comparison_table(data).set_index("quantity").reconstructed
-    one_stratum = comparison.comparison_table(data, strata=["everyone"]).set_index("quantity").reconstructed
+    plain = reconstruction.comparison_table(data).set_index("quantity").reconstructed
+    one_stratum = reconstruction.comparison_table(data, strata=["everyone"]).set_index("quantity").reconstructed
     pd.testing.assert_series_equal(plain, one_stratum, rtol=1e-9)
-    stratified = comparison.comparison_table(data, strata=list(pseudo.simulated_columns))  # type: ignore[attr-defined]
+    stratified = reconstruction.comparison_table(data, strata=list(pseudo.simulated_columns))  # type: ignore[attr-defined]
     stratified = stratified.set_index("quantity").reconstructed
     assert stratified["hazard ratio"] != pytest.approx(plain["hazard ratio"], abs=1e-4)
     assert stratified["IDFS events, atezolizumab"] == plain["IDFS events, atezolizumab"]
@@ -105,14 +100,14 @@ def test_stratifying_by_a_constant_changes_nothing_and_simulated_strata_do(pseud
 
 def test_stratum_labels_combine_every_factor(pseudo: object) -> None:
     data = pseudo.data  # type: ignore[attr-defined]
-    labels = comparison.stratum_labels(data, ["stratum_surgery", "stratum_nodes"])
+    labels = survival.stratum_labels(data, ["stratum_surgery", "stratum_nodes"])
     assert labels.nunique() == data.stratum_surgery.nunique() * data.stratum_nodes.nunique()
     first = data.iloc[0]
     assert labels.iloc[0] == f"{first.stratum_surgery} / {first.stratum_nodes}"
     with pytest.raises(DataError, match="no column 'stratum_age'"):
-        comparison.stratum_labels(data, ["stratum_age"])
+        survival.stratum_labels(data, ["stratum_age"])
     with pytest.raises(DataError, match="at least one"):
-        comparison.stratum_labels(data, [])
+        survival.stratum_labels(data, [])
 
 
 @pytest.mark.parametrize(
@@ -128,7 +123,7 @@ def test_stratum_labels_combine_every_factor(pseudo: object) -> None:
 )
 def test_bad_data_is_named(data: object, message: str) -> None:
     with pytest.raises(DataError, match=message):
-        comparison.comparison_table(data)  # type: ignore[arg-type]
+        reconstruction.comparison_table(data)  # type: ignore[arg-type]
 
 
 # -- the sensitivity data (scripts/reconstruction_sensitivity.py) ---------------------------------
@@ -163,7 +158,7 @@ def test_committed_sensitivity_data_covers_the_plan_and_regenerates(tmp_path: Pa
     same = committed.merge(fresh[["scenario", "seed"]], on=["scenario", "seed"])
     assert len(same) == 2
     # Each run is a fresh calibration: on another processor it is equivalent, not bit-identical
-    # (see alexandra.pseudo_ipd), so each column is compared within its scientific tolerance.
+    # (see alexandra.reconstruction), so each column is compared within its scientific tolerance.
     tolerance = sensitivity_tolerances(same)
     assert set(tolerance) == set(same.select_dtypes("number").columns)
     for column, allowed in tolerance.items():
@@ -172,7 +167,7 @@ def test_committed_sensitivity_data_covers_the_plan_and_regenerates(tmp_path: Pa
 
 def sensitivity_tolerances(table: pd.DataFrame) -> dict[str, float]:
     """The regeneration tolerance of every numeric column of the sensitivity table."""
-    allowed = pseudo_ipd.REGENERATION_TOLERANCES
+    allowed = reconstruction.REGENERATION_TOLERANCES
     by_kind = {
         "hazard_ratio": ["hr", "hr_minus_published"],
         "hazard_ratio_limit": ["hr_lower", "hr_upper", "se_log_hr"],

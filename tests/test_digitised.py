@@ -1,4 +1,4 @@
-"""Tests of alexandra.digitised: cleaning a digitised curve and its numbers at risk."""
+"""Tests of alexandra.reconstruction: cleaning a digitised curve and its numbers at risk."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import warnings
 import numpy as np
 import pytest
 
-from alexandra.digitised import (
+from alexandra.errors import DataError
+from alexandra.reconstruction import (
     Change,
     CleaningWarning,
     clean_curve,
@@ -17,7 +18,6 @@ from alexandra.digitised import (
     read_risk_csv,
     warn_changes,
 )
-from alexandra.errors import DataError
 
 
 def whats(changes: tuple[Change, ...]) -> list[str]:

@@ -1,33 +1,20 @@
-"""Tests of alexandra.enrolment: the one model of enrolment and follow-up.
+"""Tests of alexandra.design: the one model of enrolment and follow-up.
 
 Expected values are closed forms worked out by hand below, or simulation of the stated model.
 """
 
 from __future__ import annotations
 
-import doctest
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from alexandra import enrolment, published, survival
-from alexandra.enrolment import (
-    ASSESSMENT_MONTHS,
-    Conduct,
-    Enrolment,
-    FollowUpPlan,
-    alexandra_conduct,
-    reported_followup,
-)
+from alexandra import published, survival, trial
+from alexandra.design import ASSESSMENT_MONTHS, Conduct, Enrolment, FollowUpPlan, reported_followup
 from alexandra.errors import DataError
-
-
-def test_doctests_pass() -> None:
-    result = doctest.testmod(enrolment)
-    assert result.attempted >= 8
-    assert result.failed == 0
+from alexandra.trial import alexandra_conduct
 
 
 @pytest.mark.parametrize(
@@ -123,7 +110,7 @@ def test_bad_input_is_refused_with_the_argument_named(call, message: str) -> Non
 def test_alexandra_conduct_reads_the_fitted_enrolment(tmp_path) -> None:  # type: ignore[no-untyped-def]
     conduct, patients = alexandra_conduct()
     assert patients == {arm: int(published.get("n_randomized", arm=arm).number) for arm in published.ARMS}
-    assert conduct.followup.annual_loss == enrolment.ALEXANDRA_ANNUAL_LOSS
+    assert conduct.followup.annual_loss == trial.ALEXANDRA_ANNUAL_LOSS
     start = published.get("enrolment_start").when
     assert conduct.enrolment.window_months == published.months_between(start, published.get("enrolment_end").when)
     assert conduct.cut_months == published.months_between(start, published.get("data_cutoff").when)

@@ -1,18 +1,11 @@
-"""Tests of alexandra.estimate: one published number and how it is shown."""
+"""Tests of alexandra.published: one published number and how it is shown."""
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 
-from alexandra import estimate, published
+from alexandra import published
 from alexandra.errors import DataError
-
-
-def test_docstring_examples_run() -> None:
-    result = doctest.testmod(estimate)
-    assert result.attempted >= 5 and result.failed == 0
 
 
 def test_estimate_helpers() -> None:

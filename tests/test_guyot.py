@@ -1,4 +1,4 @@
-"""Tests of alexandra.guyot: Guyot's algorithm on curves whose truth is known."""
+"""Tests of alexandra.reconstruction: Guyot's algorithm on curves whose truth is known."""
 
 from __future__ import annotations
 
@@ -15,10 +15,15 @@ import pandas as pd
 import pytest
 
 from alexandra import survival
-from alexandra.digitised import CleaningWarning, read_curve_csv, read_risk_csv
 from alexandra.errors import DataError
-from alexandra.guyot import guyot
-from alexandra.simulate import published_figure, simulate_trial
+from alexandra.reconstruction import (
+    CleaningWarning,
+    guyot,
+    published_figure,
+    read_curve_csv,
+    read_risk_csv,
+    simulate_trial,
+)
 
 
 @pytest.fixture(scope="module")

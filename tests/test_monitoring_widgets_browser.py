@@ -1,7 +1,7 @@
 """The plan chooser of the chapter *Stopping early* in a real browser, offline, on a 360-px phone.
 
 The test picks spending functions and futility rules in the built page's drop-downs and reads
-the readout lines the chart draws; they must be :func:`alexandra.monitoring_widgets.readout_lines`
+the readout lines the chart draws; they must be :func:`alexandra.widgets.monitoring_readout_lines`
 for the same choice, character for character, and the chart must fit the phone's width.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from alexandra import monitoring_widgets
+from alexandra import widgets
 from conftest import OfflinePage
 
 pytestmark = pytest.mark.browser
@@ -27,10 +27,10 @@ CHOICES = [
 
 
 def readouts(page: Any) -> list[str]:
-    first = monitoring_widgets.readout_lines(*CHOICES[0])[0].split(":")[0]
+    first = widgets.monitoring_readout_lines(*CHOICES[0])[0].split(":")[0]
     texts = page.evaluate("() => [...document.querySelectorAll('.alexandra-vega svg text')].map(t => t.textContent)")
     start = next(index for index, text in enumerate(texts) if text.startswith(first))
-    return texts[start : start + len(monitoring_widgets.readout_lines(*CHOICES[0]))]
+    return texts[start : start + len(widgets.monitoring_readout_lines(*CHOICES[0]))]
 
 
 @pytest.mark.parametrize("width", [360, 1000])
@@ -45,7 +45,7 @@ def test_the_browser_shows_the_python_numbers(offline_page: OfflinePage, book_ur
         selects.nth(0).select_option(spending)
         selects.nth(1).select_option(rule)
         selects.nth(2).select_option(binding)
-        expected = monitoring_widgets.readout_lines(spending, rule, binding)
+        expected = widgets.monitoring_readout_lines(spending, rule, binding)
         deadline = time.monotonic() + 5
         while readouts(page) != expected and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 from types import SimpleNamespace
 
 import altair as alt
@@ -68,10 +67,6 @@ def axes_named(figure: object, name: str) -> object:
     found = [axes for axes in figure.axes if axes.get_label() == name]  # type: ignore[attr-defined]
     assert len(found) == 1, f"expected one axes labelled {name!r}"
     return found[0]
-
-
-def test_km_figure_doctests_pass() -> None:
-    assert doctest.testmod(plots).failed == 0
 
 
 def test_km_figure_draws_each_arm_in_its_colour_and_style_up_to_until() -> None:

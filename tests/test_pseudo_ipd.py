@@ -8,23 +8,23 @@ import pandas as pd
 import pytest
 
 import alexandra_pseudo_ipd as script  # scripts/ is on the path (tests/conftest.py)
-from alexandra import pseudo_ipd, published, survival
+from alexandra import published, reconstruction, survival
 from alexandra.errors import DataError
-from alexandra.reconstruct import SIMULATED_STRATA
+from alexandra.reconstruction import SIMULATED_STRATA
 
 
 @pytest.fixture(scope="module")
-def committed() -> pseudo_ipd.PseudoIPD:
-    return pseudo_ipd.load()
+def committed() -> reconstruction.PseudoIPD:
+    return reconstruction.load_pseudo_ipd()
 
 
 def test_committed_files_name_the_command_that_made_them() -> None:
     expected = "# made by: python scripts/alexandra_pseudo_ipd.py --seed 2025 --out data/reconstructed/alexandra_pseudo_ipd.csv"
-    for name in pseudo_ipd.FILES.values():
+    for name in reconstruction.PSEUDO_IPD_FILES.values():
         assert (script.DEFAULT_OUT.parent / name).read_text().splitlines()[0] == expected
 
 
-def test_committed_data_meet_the_published_events_and_arm_sizes(committed: pseudo_ipd.PseudoIPD) -> None:
+def test_committed_data_meet_the_published_events_and_arm_sizes(committed: reconstruction.PseudoIPD) -> None:
     for arm in published.ARMS:
         in_arm = committed.data[committed.data.arm == arm]
         assert len(in_arm) == published.get("n_randomized", arm=arm).number
@@ -32,7 +32,7 @@ def test_committed_data_meet_the_published_events_and_arm_sizes(committed: pseud
     assert committed.simulated_columns == ("stratum_surgery", "stratum_nodes", "stratum_pdl1")
 
 
-def test_the_files_round_trip_bit_for_bit(committed: pseudo_ipd.PseudoIPD) -> None:
+def test_the_files_round_trip_bit_for_bit(committed: reconstruction.PseudoIPD) -> None:
     """The stored constraints were computed on the data before writing: the loaded data give them back exactly."""
     data = committed.data
     cox = survival.cox_hazard_ratio(data.time, data.event, data.arm, reference="chemotherapy")
@@ -42,23 +42,23 @@ def test_the_files_round_trip_bit_for_bit(committed: pseudo_ipd.PseudoIPD) -> No
 
 
 def test_a_fresh_reconstruction_is_equivalent_to_the_committed_one(
-    committed: pseudo_ipd.PseudoIPD, tmp_path: Path
+    committed: reconstruction.PseudoIPD, tmp_path: Path
 ) -> None:
     """On any processor: equal within REGENERATION_TOLERANCES, not necessarily bit for bit."""
     script.main(["--out", str(tmp_path / "pseudo.csv")])
-    check = pseudo_ipd.regeneration_check(committed, pseudo_ipd.load(tmp_path / "pseudo.csv"))
+    check = reconstruction.regeneration_check(committed, reconstruction.load_pseudo_ipd(tmp_path / "pseudo.csv"))
     outside = check[~check.within_tolerance]
     assert outside.empty, f"outside the regeneration tolerance:\n{outside.to_string()}"
     assert len(check) > 20
 
 
-def test_the_check_sees_a_real_change(committed: pseudo_ipd.PseudoIPD) -> None:
-    other = pseudo_ipd.load()
+def test_the_check_sees_a_real_change(committed: reconstruction.PseudoIPD) -> None:
+    other = reconstruction.load_pseudo_ipd()
     data = other.data.copy()
     data.loc[data.index[(data.arm == "atezolizumab") & (data.event == 1)][:5], "event"] = 0
-    changed = pseudo_ipd.regeneration_check(
+    changed = reconstruction.regeneration_check(
         committed,
-        pseudo_ipd.PseudoIPD(
+        reconstruction.PseudoIPD(
             data=data,
             constraints=other.constraints,
             parameters=other.parameters,
@@ -79,9 +79,9 @@ def test_the_check_sees_a_real_change(committed: pseudo_ipd.PseudoIPD) -> None:
     ],
 )
 def test_a_bad_row_is_named(tmp_path: Path, column: str, value: str, message: str) -> None:
-    for name in pseudo_ipd.FILES.values():
+    for name in reconstruction.PSEUDO_IPD_FILES.values():
         (tmp_path / name).write_text((script.DEFAULT_OUT.parent / name).read_text())
-    path = tmp_path / pseudo_ipd.FILES["data"]
+    path = tmp_path / reconstruction.PSEUDO_IPD_FILES["data"]
     lines = path.read_text().splitlines()
     header = lines[1].split(",")
     fields = lines[4].split(",")
@@ -89,23 +89,25 @@ def test_a_bad_row_is_named(tmp_path: Path, column: str, value: str, message: st
     lines[4] = ",".join(fields)
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(DataError, match=str(path).replace(".", r"\.") + ", " + message):
-        pseudo_ipd.load(path)
+        reconstruction.load_pseudo_ipd(path)
 
 
 def test_a_missing_file_says_how_to_make_it(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="file not found .*scripts/alexandra_pseudo_ipd.py"):
-        pseudo_ipd.load(tmp_path / pseudo_ipd.FILES["data"])
+        reconstruction.load_pseudo_ipd(tmp_path / reconstruction.PSEUDO_IPD_FILES["data"])
 
 
-def test_loaded_strata_are_categories_in_the_simulated_order(committed: pseudo_ipd.PseudoIPD) -> None:
+def test_loaded_strata_are_categories_in_the_simulated_order(committed: reconstruction.PseudoIPD) -> None:
     column = committed.data.stratum_nodes
     assert isinstance(column.dtype, pd.CategoricalDtype)
     assert list(column.cat.categories) == list(SIMULATED_STRATA["stratum_nodes"])
 
 
-def test_write_then_load_gives_the_same_frames(committed: pseudo_ipd.PseudoIPD, tmp_path: Path) -> None:
-    pseudo_ipd.write(committed, tmp_path / "copy.csv", "python scripts/alexandra_pseudo_ipd.py --out copy.csv")
-    again = pseudo_ipd.load(tmp_path / "copy.csv")
+def test_write_then_load_gives_the_same_frames(committed: reconstruction.PseudoIPD, tmp_path: Path) -> None:
+    reconstruction.write_pseudo_ipd(
+        committed, tmp_path / "copy.csv", "python scripts/alexandra_pseudo_ipd.py --out copy.csv"
+    )
+    again = reconstruction.load_pseudo_ipd(tmp_path / "copy.csv")
     pd.testing.assert_frame_equal(again.data, committed.data, check_exact=True)
     pd.testing.assert_frame_equal(again.constraints, committed.constraints, check_exact=True)
     pd.testing.assert_frame_equal(again.parameters, committed.parameters, check_exact=True)

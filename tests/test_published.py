@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 from datetime import date
 from pathlib import Path
 
@@ -145,12 +144,6 @@ def test_provenance_has_one_row_per_quantity_with_arms_in_a_fixed_order(tmp_path
     pd.testing.assert_frame_equal(
         unchanged, published.provenance().set_index("key").drop(index="fatal_ae_pct").sort_index()
     )
-
-
-def test_docstring_examples_run() -> None:
-    result = doctest.testmod(published)
-    assert result.attempted > 5
-    assert result.failed == 0
 
 
 # --- get() and its errors -----------------------------------------------------------------------

@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alexandra import reconstruct, survival
-from alexandra.digitised import clean_curve, read_curve_csv, read_risk_csv
+from alexandra import reconstruction, survival
 from alexandra.errors import DataError
+from alexandra.reconstruction import clean_curve, read_curve_csv, read_risk_csv
 
 FOLDER = Path(__file__).resolve().parents[1] / "data" / "digitised"
 
@@ -55,7 +55,7 @@ def rebuilt() -> dict[str, pd.DataFrame]:
     arms = {}
     for arm, (curve_file, risk_file) in ARMS.items():
         curve, table = read_curve_csv(FOLDER / curve_file), read_risk_csv(FOLDER / risk_file)
-        arms[arm] = reconstruct.guyot(curve.time, curve.survival, table.time, table.n_risk, warn=False)
+        arms[arm] = reconstruction.guyot(curve.time, curve.survival, table.time, table.n_risk, warn=False)
     return arms
 
 
@@ -88,7 +88,7 @@ def test_the_hazard_ratio_of_both_rebuilt_arms_is_near_the_published_one(
 def test_the_rebuilt_medians_are_near_the_published_ones(rebuilt: dict[str, pd.DataFrame], paper: pd.Series) -> None:
     for arm, patients in rebuilt.items():
         published = paper["median_locoregional_control_months", arm]
-        assert abs(reconstruct.median_time(patients) - published) <= MEDIAN_TOLERANCE, arm
+        assert abs(survival.median_survival(patients.time, patients.event) - published) <= MEDIAN_TOLERANCE, arm
 
 
 def test_two_independent_readings_of_the_radiotherapy_arm_rebuild_the_same_arm(
@@ -96,7 +96,7 @@ def test_two_independent_readings_of_the_radiotherapy_arm_rebuild_the_same_arm(
 ) -> None:
     curve = read_curve_csv(FOLDER / "bonner2006_radiotherapy_curve.csv")  # IPDfromKM's reading
     table = read_risk_csv(FOLDER / "bonner2006_radiotherapy_risk.csv")
-    other = reconstruct.guyot(curve.time, curve.survival, table.time, table.n_risk, warn=False)
+    other = reconstruction.guyot(curve.time, curve.survival, table.time, table.n_risk, warn=False)
     # At the months of the numbers at risk the two readings differ by up to 1.2 percentage points
     # (where the curve falls steeply, by up to 11: the early drops were placed apart in time).
     months = table.time[1:].to_numpy()
@@ -129,7 +129,7 @@ def test_the_pairing_shipped_with_the_reading_is_refused() -> None:
     just_before_10 = cleaned.survival[cleaned.time < 10][-1]
     assert just_before_10 < wrong.n_risk[1] / wrong.n_risk[0]
     with pytest.raises(DataError, match="n_risk"):
-        reconstruct.guyot(curve.time, curve.survival, wrong.time, wrong.n_risk, warn=False)
+        reconstruction.guyot(curve.time, curve.survival, wrong.time, wrong.n_risk, warn=False)
 
 
 def test_the_command_rebuilds_both_arms_end_to_end(rebuilt: dict[str, pd.DataFrame], tmp_path: Path) -> None:
@@ -138,7 +138,7 @@ def test_the_command_rebuilds_both_arms_end_to_end(rebuilt: dict[str, pd.DataFra
         arguments += ["--arm", arm, str(FOLDER / curve_file), str(FOLDER / risk_file)]
     out, figure = tmp_path / "patients.csv", tmp_path / "km.png"
     with contextlib.redirect_stdout(io.StringIO()) as printed:
-        status = reconstruct.main([*arguments, "--out", str(out), "--figure", str(figure)])
+        status = reconstruction.command([*arguments, "--out", str(out), "--figure", str(figure)])
     assert status == 0
     assert figure.stat().st_size > 0
     written = pd.read_csv(out)

@@ -1,4 +1,4 @@
-"""Tests of alexandra.reconstruct: the public names, and the command ``python -m alexandra.reconstruct``."""
+"""Tests of alexandra.reconstruction: the public names, and the command ``python -m alexandra.reconstruction``."""
 
 from __future__ import annotations
 
@@ -9,21 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from alexandra import aggregates, guyot, reconstruct, survival
-from alexandra.simulate import published_figure, simulate_trial
-
-
-def test_the_facade_gives_the_two_routes_under_their_old_names() -> None:
-    assert reconstruct.guyot is guyot.guyot
-    assert reconstruct.from_aggregates is aggregates.from_aggregates
-    assert reconstruct.alexandra_pseudo_ipd is aggregates.alexandra_pseudo_ipd
-    assert set(reconstruct.__all__) >= {
-        "guyot",
-        "from_aggregates",
-        "alexandra_pseudo_ipd",
-        "PseudoIPD",
-        "SIMULATED_STRATA",
-    }
+from alexandra import reconstruction, survival
+from alexandra.reconstruction import published_figure, simulate_trial
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +41,7 @@ def test_the_command_rebuilds_a_trial_from_csv_files(
     trial, files, events = trial_files
     out, figure = tmp_path / "patients.csv", tmp_path / "km.png"
     totals = [f"--total-events={arm}={count}" for arm, count in events.items()]
-    status = reconstruct.main([*arm_arguments(files), *totals, "--out", str(out), "--figure", str(figure)])
+    status = reconstruction.command([*arm_arguments(files), *totals, "--out", str(out), "--figure", str(figure)])
     printed = capsys.readouterr().out
     assert status == 0
     patients = pd.read_csv(out)
@@ -77,17 +64,19 @@ def test_the_command_reports_bad_files_without_a_traceback(
     bad = tmp_path / "bad_risk.csv"
     bad.write_text("time,n_risk\n0,200\n12,210\n")
     curve, _ = files["control"]
-    status = reconstruct.main(["--arm", "control", str(curve), str(bad), "--out", str(tmp_path / "x.csv")])
+    status = reconstruction.command(["--arm", "control", str(curve), str(bad), "--out", str(tmp_path / "x.csv")])
     error = capsys.readouterr().err
     assert status == 2
     assert error.startswith("error: arm 'control'") and "n_risk, row 1: 210 is more than row 0" in error
-    status = reconstruct.main([*arm_arguments(files), "--total-events", "placebo=3", "--out", str(tmp_path / "x.csv")])
+    status = reconstruction.command(
+        [*arm_arguments(files), "--total-events", "placebo=3", "--out", str(tmp_path / "x.csv")]
+    )
     assert status == 2 and "'placebo' is not one of the arms" in capsys.readouterr().err
 
 
 def test_python_dash_m_runs_the_command_and_explains_its_inputs() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "alexandra.reconstruct", "--help"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "alexandra.reconstruction", "--help"], capture_output=True, text=True, check=True
     )
     for words in ("--arm NAME CURVE.csv RISK.csv", "--total-events NAME=N", "`time` and `survival`", "`n_risk`"):
         assert words in result.stdout

@@ -1,16 +1,14 @@
-"""Tests of alexandra.safety against published examples and independent computations."""
+"""Tests of alexandra.inference against published examples and independent computations."""
 
 from __future__ import annotations
 
-import doctest
 import math
 
 import numpy as np
 import pytest
 
-from alexandra import safety
 from alexandra.errors import DataError
-from alexandra.safety import (
+from alexandra.inference import (
     Interval,
     counts_from_percent,
     harm_from_percentages,
@@ -36,10 +34,6 @@ R_WILSON = {
     (54, 100): (0.442649, 0.634392),
     (0, 10): (0.0, 0.277533),
 }
-
-
-def test_doctests_pass() -> None:
-    assert doctest.testmod(safety).failed == 0
 
 
 @pytest.mark.parametrize(("counts", "expected"), NEWCOMBE_TABLE_II)

@@ -7,6 +7,9 @@ so that `jupyter-book build -W` stops on it.
 
 from __future__ import annotations
 
+import json
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -77,3 +80,149 @@ def test_a_question_becomes_a_form_with_one_right_option(tmp_path: Path) -> None
 def test_a_malformed_question_fails_the_build(tmp_path: Path, body: str, message: str) -> None:
     _, warnings = build(tmp_path, f"# Page\n\n:::{{self-check}} A question?\n{body}:::\n")
     assert message in warnings
+
+
+# Every question of the book, read from its source: one test per page, no Sphinx build, so a wrong
+# key or a missing explanation is caught by `make check` before a browser ever answers it.
+
+OPENING = re.compile(r"^(?P<fence>:{3,}|`{3,})\{self-check\}(?P<question>.*)$")
+OPTION_LINE = re.compile(r"^:(?P<name>[a-z]+):(?P<value>.*)$")
+CHAPTER = re.compile(r"^\d\d-")
+
+
+@dataclass
+class Question:
+    page: str
+    line: int
+    question: str
+    options: dict[str, list[str]]
+    body: list[str]
+
+    def where(self) -> str:
+        return f"{self.page}, line {self.line}: {self.question.strip()[:70]!r}"
+
+
+def book_pages() -> list[Path]:
+    """Every page of the book that can hold a question: notebooks and markdown, chapters and appendices."""
+    book = ROOT / "book"
+    return sorted(
+        [*book.glob("*.ipynb"), *book.glob("appendix/*.ipynb"), *book.glob("*.md"), *book.glob("appendix/*.md")]
+    )
+
+
+def markdown_of(page: Path) -> list[tuple[str, int]]:
+    """The markdown text of a page, one piece per notebook cell, with the piece's label."""
+    if page.suffix == ".md":
+        return [(page.read_text(encoding="utf-8"), 0)]
+    cells = json.loads(page.read_text(encoding="utf-8"))["cells"]
+    return [("".join(cell["source"]), number) for number, cell in enumerate(cells) if cell["cell_type"] == "markdown"]
+
+
+def glue_keys(page: Path) -> set[str]:
+    """The glue keys a notebook's committed outputs define (a markdown page has none)."""
+    if page.suffix != ".ipynb":
+        return set()
+    keys = set()
+    for cell in json.loads(page.read_text(encoding="utf-8"))["cells"]:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                keys.add(name)
+    return keys
+
+
+def questions_of(page: Path) -> list[Question]:
+    found = []
+    name = str(page.relative_to(ROOT))
+    for text, cell in markdown_of(page):
+        lines = text.split("\n")
+        index = 0
+        while index < len(lines):
+            opening = OPENING.match(lines[index])
+            if not opening:
+                index += 1
+                continue
+            fence = opening["fence"]
+            end = next((k for k in range(index + 1, len(lines)) if lines[k].rstrip() == fence), None)
+            where = f"{name}" + (f", cell {cell}" if page.suffix == ".ipynb" else "")
+            assert end is not None, f"{where}, line {index + 1}: the self-check block is never closed with {fence}"
+            block = lines[index + 1 : end]
+            options: dict[str, list[str]] = {}
+            position = 0
+            while position < len(block) and (option := OPTION_LINE.match(block[position])):
+                options.setdefault(option["name"], []).append(option["value"].strip())
+                position += 1
+            found.append(Question(where, index + 1, opening["question"], options, block[position:]))
+            index = end + 1
+    return found
+
+
+def choice_items(question: Question) -> list[list[str]]:
+    """The options of a multiple-choice question: each a list of its lines, the leading '- ' removed."""
+    items: list[list[str]] = []
+    for line in question.body:
+        if line.startswith("- "):
+            items.append([line[2:]])
+        elif items:
+            items[-1].append(line)
+        else:
+            assert not line.strip(), f"{question.where()}: text before the options ({line!r}) belongs in the question"
+    return items
+
+
+PAGES_WITH_QUESTIONS = [page for page in book_pages() if questions_of(page)]
+
+
+def test_every_chapter_has_at_least_three_questions() -> None:
+    chapters = [page for page in book_pages() if CHAPTER.match(page.name)]
+    assert chapters, "no chapter notebooks found"
+    for chapter in chapters:
+        assert len(questions_of(chapter)) >= 3, f"{chapter.name} has fewer than three self-check questions"
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_QUESTIONS, ids=lambda page: str(page.relative_to(ROOT)))
+def test_every_question_of_the_page_is_well_formed(page: Path) -> None:
+    keys = glue_keys(page)
+    for question in questions_of(page):
+        assert question.question.strip(), f"{question.where()}: the question has no text"
+        known = {"answer", "number", "tolerance"}
+        assert set(question.options) <= known, f"{question.where()}: unknown option(s) {set(question.options) - known}"
+        for name, values in question.options.items():
+            assert len(values) == 1, f"{question.where()}: :{name}: is given {len(values)} times"
+        if "number" in question.options:
+            assert "answer" not in question.options, f"{question.where()}: a number question takes no :answer:"
+            assert "tolerance" in question.options, f"{question.where()}: :number: needs a :tolerance:"
+            number = question.options["number"][0]
+            try:
+                float(number)
+            except ValueError:
+                assert number in keys, (
+                    f"{question.where()}: :number: {number!r} is neither a number nor a glue key of the page"
+                )
+            tolerance = question.options["tolerance"][0]
+            assert re.fullmatch(r"\d+(\.\d+)?%?", tolerance), (
+                f"{question.where()}: :tolerance: {tolerance!r} is not a number"
+            )
+            assert any(line.strip() for line in question.body), (
+                f"{question.where()}: the number question has no explanation"
+            )
+            continue
+        assert "answer" in question.options, (
+            f"{question.where()}: a multiple-choice question needs exactly one :answer:"
+        )
+        assert "tolerance" not in question.options, f"{question.where()}: :tolerance: belongs to a number question"
+        answer = question.options["answer"][0]
+        assert answer.isdigit(), f"{question.where()}: :answer: {answer!r} is not a whole number"
+        items = choice_items(question)
+        assert len(items) >= 2, f"{question.where()}: a multiple-choice question needs at least two options"
+        assert 1 <= int(answer) <= len(items), (
+            f"{question.where()}: :answer: {answer} names none of the {len(items)} options"
+        )
+        for number, item in enumerate(items, start=1):
+            assert item[0].strip(), f"{question.where()}: option {number} has no text"
+            blank = next((k for k, line in enumerate(item) if not line.strip()), None)
+            explanation = [line for line in item[blank:] if line.strip()] if blank is not None else []
+            assert explanation, f"{question.where()}: option {number} has no explanation (text, a blank line, then one)"
+            assert all(line.startswith("  ") for line in explanation), (
+                f"{question.where()}: option {number}'s explanation must be indented under its option"
+            )

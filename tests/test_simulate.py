@@ -1,4 +1,4 @@
-"""Tests of alexandra.simulate: trials with known truth, and what a reader of their figure sees."""
+"""Tests of alexandra.reconstruction: trials with known truth, and what a reader of their figure sees."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from alexandra import survival
 from alexandra.errors import DataError
-from alexandra.simulate import digitise_curve, published_figure, risk_table, simulate_trial
+from alexandra.reconstruction import digitise_curve, published_figure, risk_table, simulate_trial
 
 LARGE = 20_000  # patients per arm: sampling error of rates about 1-2%
 

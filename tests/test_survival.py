@@ -1,4 +1,4 @@
-"""Tests of alexandra.survival, the facade, and of the R reference the survival tests share.
+"""Tests of the R reference the survival tests share.
 
 The agreement tests themselves are in tests/test_survival_curves.py and tests/test_two_arms.py;
 the numbers come from R (tests/r/reference.R, which writes tests/r/reference.json from the data
@@ -7,20 +7,9 @@ sets in tests/r/fixtures/).
 
 from __future__ import annotations
 
-import doctest
 import hashlib
 
-from alexandra import survival, survival_curves, tierney, two_arms
 from survival_reference import FIXTURES, R_DIR, REFERENCE, fixture
-
-MODULES = [survival_curves, two_arms, tierney]
-
-
-def test_survival_gathers_every_name_of_its_modules() -> None:
-    assert sorted(survival.__all__) == sorted(name for module in MODULES for name in module.__all__)
-    for module in MODULES:
-        for name in module.__all__:
-            assert getattr(survival, name) is getattr(module, name), name
 
 
 def test_reference_numbers_belong_to_the_committed_fixtures() -> None:
@@ -46,9 +35,3 @@ def test_fixtures_cover_the_hard_cases() -> None:
 def test_reference_records_r_versions() -> None:
     assert REFERENCE["r_version"].startswith("R version ")
     assert REFERENCE["survival_version"].count(".") >= 1
-
-
-def test_docstring_examples_run() -> None:
-    failures, attempted = doctest.testmod(survival, verbose=False)
-    assert attempted >= 2
-    assert failures == 0

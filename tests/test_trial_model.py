@@ -1,4 +1,4 @@
-"""Tests of alexandra.trial_model: accrual and events in calendar time, simulated interim analyses.
+"""Tests of alexandra.design: accrual and events in calendar time, simulated interim analyses.
 
 Expected values come from the fact sheet (/work/shared/facts/alexandra.md), from closed forms
 worked out by hand below, or from an independent fit (lifelines) — never from the code under test.
@@ -6,7 +6,6 @@ worked out by hand below, or from an independent fit (lifelines) — never from 
 
 from __future__ import annotations
 
-import doctest
 import math
 from datetime import date
 
@@ -17,34 +16,14 @@ from lifelines import CoxPHFitter
 from lifelines.statistics import logrank_test
 from scipy import stats
 
-from alexandra import design, trial_model
-from alexandra.enrolment import Enrolment, FollowUpPlan
+from alexandra import design
+from alexandra.design import Accrual, Enrolment, FollowUpPlan, SimulatedPatients, TrialModel
 from alexandra.errors import DataError
-from alexandra.trial_model import Accrual, SimulatedPatients, TrialModel
+from alexandra.trial import alexandra_trial_model
 
 # Typed from the fact sheet, not read from the package.
 START, END, CUTOFF = date(2018, 8, 2), date(2022, 11, 11), date(2023, 8, 18)
 PATIENTS = {"atezolizumab": 1101, "chemotherapy": 1098}
-
-
-def test_doctests_pass() -> None:
-    result = doctest.testmod(trial_model)
-    assert result.attempted > 30
-    assert result.failed == 0
-
-
-def test_design_still_offers_the_calendar_time_model() -> None:
-    # Chapters and scripts call these as design.X: the same objects, not copies.
-    moved = (
-        "Accrual",
-        "TrialModel",
-        "alexandra_trial_model",
-        "events_by_month",
-        "simulate_interim",
-        "interim_snapshot",
-    )
-    for name in moved:
-        assert name in design.__all__ and getattr(design, name) is getattr(trial_model, name)
 
 
 # --- Accrual and events -------------------------------------------------------------------
@@ -103,7 +82,7 @@ def test_expected_events_match_the_closed_form_for_uniform_accrual(annual_loss: 
 def test_expected_events_agree_with_simulation(hazard_shape: float) -> None:
     model = TrialModel(_ramped(), control_event_free_3y=0.86, hazard_ratio=1.2, hazard_shape=hazard_shape)
     months = np.array([12.0, 40.0, 60.0, 90.0])
-    table = trial_model.events_by_month(model, months, n_trials=400, seed=4)
+    table = design.events_by_month(model, months, n_trials=400, seed=4)
     simulated = np.array(
         [np.searchsorted(row, months, side="right") for row in model.simulate_event_months(400, seed=4)]
     )
@@ -135,12 +114,12 @@ def test_calibration_and_its_inverse() -> None:
 
 
 def test_alexandra_model_reproduces_the_published_numbers() -> None:
-    model = trial_model.alexandra_trial_model()
+    model = alexandra_trial_model()
     assert model.accrual.start == START and model.accrual.end == END
     assert dict(model.accrual.patients) == PATIENTS
     assert model.hazard_ratio == 1.11
     assert model.expected_events(model.accrual.months_since_start(CUTOFF))[0] == pytest.approx(141 + 125)
-    assert trial_model.alexandra_trial_model(hazard_ratio=0.75).hazard_ratio == 0.75
+    assert alexandra_trial_model(hazard_ratio=0.75).hazard_ratio == 0.75
 
 
 # --- Simulated interim analyses ----------------------------------------------------------
@@ -152,7 +131,7 @@ def _small_model(hazard_ratio: float) -> TrialModel:
 
 @pytest.mark.parametrize("hazard_ratio", [1.0, 0.9, 0.75])
 def test_futility_simulation_agrees_with_the_closed_form(hazard_ratio: float) -> None:
-    trials = trial_model.simulate_interim(_small_model(hazard_ratio), interim_events=242, n_trials=1500, seed=21)
+    trials = design.simulate_interim(_small_model(hazard_ratio), interim_events=242, n_trials=1500, seed=21)
     # The closed form: the log hazard ratio is about normal with variance 4/D.
     expected = stats.norm.cdf(math.log(hazard_ratio) * math.sqrt(242) / 2)
     standard_error = math.sqrt(expected * (1 - expected) / 1500)
@@ -165,8 +144,8 @@ def test_futility_simulation_agrees_with_the_closed_form(hazard_ratio: float) ->
 
 def test_interim_hazard_ratio_is_the_cox_estimate() -> None:
     model = _small_model(0.8)
-    snapshot = trial_model.interim_snapshot(model, interim_events=150, seed=9)
-    trial = trial_model.simulate_interim(model, interim_events=150, n_trials=1, seed=9).iloc[0]
+    snapshot = design.interim_snapshot(model, interim_events=150, seed=9)
+    trial = design.simulate_interim(model, interim_events=150, n_trials=1, seed=9).iloc[0]
     data = pd.DataFrame(
         {
             "months": snapshot.months,
@@ -183,20 +162,20 @@ def test_interim_hazard_ratio_is_the_cox_estimate() -> None:
 
 
 def test_stopping_rule_uses_the_boundary() -> None:
-    at_one = trial_model.simulate_interim(_small_model(1.0), 200, n_trials=300, seed=2)
+    at_one = design.simulate_interim(_small_model(1.0), 200, n_trials=300, seed=2)
     assert (at_one.stopped == (at_one.logrank_z > 0)).all()
-    strict = trial_model.simulate_interim(_small_model(1.0), 200, n_trials=300, boundary_hr=1.2, seed=2)
+    strict = design.simulate_interim(_small_model(1.0), 200, n_trials=300, boundary_hr=1.2, seed=2)
     assert (strict.stopped == (strict.observed_hr > 1.2)).all()
     assert strict.stopped.sum() < at_one.stopped.sum()
 
 
 def test_simulate_interim_bad_input() -> None:
     with pytest.raises(DataError, match=r"interim_events=3000\): there are only 2199 patients"):
-        trial_model.simulate_interim(_small_model(1.0), 3000)
+        design.simulate_interim(_small_model(1.0), 3000)
     with pytest.raises(DataError, match=r"n_trials=0"):
-        trial_model.simulate_interim(_small_model(1.0), 100, n_trials=0)
+        design.simulate_interim(_small_model(1.0), 100, n_trials=0)
     with pytest.raises(DataError, match=r"interim_snapshot\(interim_events=2200\): there are only 2199 patients"):
-        trial_model.interim_snapshot(_small_model(1.0), 2200)
+        design.interim_snapshot(_small_model(1.0), 2200)
 
 
 # --- The pieces of an analysis ------------------------------------------------------------
@@ -216,7 +195,7 @@ def _hand_patients(n_trials: int = 3, n: int = 300, seed: int = 8) -> SimulatedP
 
 def test_risk_sets_match_a_count_patient_by_patient() -> None:
     patients, analysis_events = _hand_patients(), 60
-    risk = trial_model.risk_sets_at_analysis(patients, analysis_events)
+    risk = design.risk_sets_at_analysis(patients, analysis_events)
     for trial in range(3):
         entry, time, loss = patients.entry[trial], patients.time_to_event[trial], patients.loss[trial]
         calendar = np.where(time <= loss, entry + time, np.inf)
@@ -237,8 +216,8 @@ def test_risk_sets_match_a_count_patient_by_patient() -> None:
 
 def test_cox_and_logrank_agree_with_lifelines() -> None:
     patients, analysis_events = _hand_patients(n_trials=1), 80
-    risk = trial_model.risk_sets_at_analysis(patients, analysis_events)
-    log_hr, z = trial_model.cox_log_hazard_ratio(
+    risk = design.risk_sets_at_analysis(patients, analysis_events)
+    log_hr, z = design.cox_log_hazard_ratio(
         risk.atezolizumab_event, risk.at_risk_atezolizumab, risk.at_risk_chemotherapy
     )
     entry, time, loss = patients.entry[0], patients.time_to_event[0], patients.loss[0]

@@ -1,4 +1,4 @@
-"""Tests of alexandra.widget_kit: one widget, drawn as a Vega chart and as live ipywidgets.
+"""Tests of alexandra.widgets: one widget, drawn as a Vega chart and as live ipywidgets.
 
 The kit is exercised on the chapter's own widgets (alexandra.widgets) and on small ones built here.
 """
@@ -9,7 +9,7 @@ import altair as alt
 import ipywidgets
 import pytest
 
-from alexandra import widget_kit, widgets
+from alexandra import widgets
 from alexandra.survival import tierney_from_ci
 
 WIDGETS = widgets.all_widgets()
@@ -33,7 +33,7 @@ def test_live_widget_uses_the_right_control_kinds() -> None:
 
 
 def test_readout_quotes_are_escaped_for_vega() -> None:
-    readout = widget_kit.Readout("Patient's HR", ("x",), ("1",), ".2f")
+    readout = widgets.Readout("Patient's HR", ("x",), ("1",), ".2f")
     assert readout.vega(lambda text: text) == "'Patient\\'s HR: ' + format(1, '.2f')"
     assert readout.text({"x": 1.234}) == "Patient's HR: 1.23"
 
@@ -72,18 +72,18 @@ def test_chart_tells_the_page_script_how_to_wrap_and_select() -> None:
 
 
 def test_readouts_can_read_one_table_only() -> None:
-    def table(widget: widget_kit.BookWidget) -> alt.Chart:
+    def table(widget: widgets.BookWidget) -> alt.Chart:
         return alt.Chart(alt.Data(values=[{"x": 1}]))
 
-    widget = widget_kit.BookWidget(
+    widget = widgets.BookWidget(
         key="two",
         title="Two tables",
         description="Readouts over two tables.",
-        controls=(widget_kit.Control("x", "x", default=0.5),),
+        controls=(widgets.Control("x", "x", default=0.5),),
         compute=lambda x: {"x": x},
         readouts=(
-            widget_kit.Readout("First", ("x",), ("datum.x",), ".2f", source="first"),
-            widget_kit.Readout("Second", ("x",), ("datum.x",), ".2f", source="second"),
+            widgets.Readout("First", ("x",), ("datum.x",), ".2f", source="first"),
+            widgets.Readout("Second", ("x",), ("datum.x",), ".2f", source="second"),
         ),
         plot=table,
         readout_bases={"first": table, "second": table},
@@ -93,7 +93,7 @@ def test_readouts_can_read_one_table_only() -> None:
 
 
 def test_the_widgets_start_from_the_published_numbers() -> None:
-    hr, se = widget_kit.published_hr()
+    hr, se = widgets.published_hr()
     assert hr == 1.11
     assert se == tierney_from_ci(1.11, 0.87, 1.42).se
-    assert widget_kit.total_events() == 266
+    assert widgets.total_events() == 266

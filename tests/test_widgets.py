@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from alexandra import uncertainty, widgets
+from alexandra import inference, widgets
 from alexandra.survival import tierney_from_ci
 
 WIDGETS = widgets.all_widgets()
@@ -40,7 +40,7 @@ def test_default_lines_are_one_per_readout(key: str) -> None:
 
 
 def test_precision_lines_format_the_python_result() -> None:
-    result = uncertainty.precision_for_events(390, 0.8)
+    result = inference.precision_for_events(390, 0.8)
     lines = WIDGETS["precision"].lines(events=390, true_hr=0.8)
     assert lines[1] == f"95% CI, upper limit / lower limit: {result.ci_ratio:.2f}"
     assert lines[2] == f"95% CI if the trial observed the true HR: {result.lower:.2f} to {result.upper:.2f}"
@@ -50,7 +50,7 @@ def test_precision_lines_format_the_python_result() -> None:
 def test_reading_the_ci_uses_the_published_interval() -> None:
     se = tierney_from_ci(1.11, 0.87, 1.42).se
     assert WIDGETS["ci"].values(benefit_hr=0.8) == {
-        name: getattr(uncertainty.check_benefit(1.11, se, 0.8), name)
+        name: getattr(inference.check_benefit(1.11, se, 0.8), name)
         for name in ("inside_ci", "p_value", "relative_likelihood")
     }
     assert WIDGETS["ci"].lines(benefit_hr=0.95)[0].endswith(": yes")
@@ -62,7 +62,7 @@ def test_bayesian_presets_ignore_the_custom_sliders_and_custom_uses_them() -> No
     assert widget.values(prior="sceptical", prior_median=0.6) == widget.values(prior="sceptical", prior_median=1.4)
     custom = widget.values(prior="custom", prior_median=0.6, prior_sd=0.1)
     se = tierney_from_ci(1.11, 0.87, 1.42).se
-    expected = uncertainty.normal_posterior(uncertainty.NormalPrior(0.6, 0.1), 1.11, se)
+    expected = inference.normal_posterior(inference.NormalPrior(0.6, 0.1), 1.11, se)
     assert custom["median_hr"] == expected.median_hr
 
 

@@ -3,7 +3,7 @@
 For each widget the test moves its sliders and drop-downs on the built page (offline, every
 non-local request blocked), reads the readout lines the chart draws (SVG text, wrapped to the
 width of the page) and compares them with ``BookWidget.lines`` — the Python functions of
-alexandra.uncertainty — at the same control values, character for character (both round with
+alexandra.inference — at the same control values, character for character (both round with
 the same format specs). It also checks the page's size budget, that a slider answers at once,
 and that a custom-prior slider selects the custom prior.
 """

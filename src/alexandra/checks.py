@@ -59,6 +59,7 @@ import pandas as pd
 from alexandra.errors import DataError
 
 __all__ = [
+    "patients",
     "call",
     "fail",
     "level",
@@ -245,3 +246,28 @@ def paired(function: str, names: Sequence[str], first: Sized, second: Sized) -> 
             f"{function}({', '.join(names)})",
             f"{len(first)} values in {names[0]} but {len(second)} in {names[1]}; give one per row",
         )
+
+
+def patients(data: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Patient-level data checked to have ``time``, ``event`` and ``arm`` (as text), for ``where``.
+
+    Values are checked by the analyses themselves (:mod:`alexandra.survival`);
+    this checks the shape, so that a wrong table fails with a message that
+    names ``where`` instead of a pandas ``AttributeError``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> patients(pd.DataFrame({"time": [1.0], "event": [1], "arm": ["chemotherapy"]}), "example").arm.tolist()
+    ['chemotherapy']
+    >>> patients(pd.DataFrame({"time": [1.0]}), "example")
+    Traceback (most recent call last):
+    ...
+    alexandra.errors.DataError: example: missing column 'event'; need time, event and arm
+    """
+    if not isinstance(data, pd.DataFrame):
+        fail(where, f"expected a pandas DataFrame of patients, got {type(data).__name__}")
+    missing = [column for column in ("time", "event", "arm") if column not in data.columns]
+    if missing:
+        fail(where, f"missing column {missing[0]!r}; need time, event and arm")
+    return data.assign(arm=data.arm.astype(str))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["DataError"]
+
 
 class DataError(ValueError):
     """Input that the book cannot use.

@@ -35,8 +35,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from alexandra import survival
-from alexandra.comparison import patients_table
+from alexandra import checks, survival
 from alexandra.errors import DataError
 
 #: Okabe & Ito (2008) colour-blind-safe palette, in their order.
@@ -271,7 +270,7 @@ def kaplan_meier_figure(
 
 
 def _checked_km_data(data: pd.DataFrame) -> pd.DataFrame:
-    patients = patients_table(data, "kaplan_meier_figure(data)")
+    patients = checks.patients(data, "kaplan_meier_figure(data)")
     unknown = sorted(set(patients.arm) - set(ARM_COLOURS))
     if unknown:
         row = int(np.flatnonzero(patients.arm.to_numpy() == unknown[0])[0])

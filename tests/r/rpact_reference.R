@@ -1,4 +1,4 @@
-# Numbers from R's rpact that tests/test_monitoring.py compares alexandra.monitoring with.
+# Numbers from R's rpact that tests/test_monitoring.py compares alexandra.inference (monitoring) with.
 #
 # Run from the repository root:  Rscript tests/r/rpact_reference.R
 # Needs rpact and jsonlite (Debian: r-cran-rpact r-cran-jsonlite); writes tests/r/rpact_reference.json.
