@@ -17,9 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from alexandra.nph import maxcombo_test, weighted_logrank_test
-from alexandra.nph_estimates import rmst_difference
-from alexandra.survival import logrank_test
+from alexandra.survival import logrank_test, maxcombo_test, rmst_difference, weighted_logrank_test
 
 SIZES = (10_000, 100_000, 1_000_000)
 NPH_PATIENTS = 100_000

@@ -38,9 +38,10 @@ import pandas as pd
 from scipy import stats
 
 from alexandra import published, survival
-from alexandra.nph import maxcombo_p_value, weighted_logrank_scores
+from alexandra.design import TrialModel
 from alexandra.published import find_data_dir
-from alexandra.trial_model import TrialModel, alexandra_trial_model
+from alexandra.survival import maxcombo_p_value, weighted_logrank_scores
+from alexandra.trial import alexandra_trial_model
 from generated_table import write_table  # scripts/ is on the path when a script runs
 
 HAZARD_RATIOS = (0.6, 0.7, 0.8, 0.9, 1.0)

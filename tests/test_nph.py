@@ -15,10 +15,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alexandra import nph, survival
+from alexandra import survival
 from alexandra.errors import DataError
-from alexandra.nph import maxcombo_test, weighted_logrank_scores, weighted_logrank_test
-from alexandra.nph_estimates import piecewise_hazard_ratios, proportional_hazards_test, rmst_difference
+from alexandra.survival import (
+    maxcombo_test,
+    piecewise_hazard_ratios,
+    proportional_hazards_test,
+    rmst_difference,
+    weighted_logrank_scores,
+    weighted_logrank_test,
+)
 from survival_reference import EVENT, GROUP, R_DIR, TIME, fixture
 
 NPH = json.loads((R_DIR / "nph_reference.json").read_text())
@@ -28,10 +34,8 @@ NPH_FIXTURES = sorted(NPH["fixtures"])
 TOLERANCE = 1e-6
 #: The MaxCombo P value: scipy's and mvtnorm's quasi-Monte Carlo integrations, each to ~1e-5.
 MAXCOMBO_TOLERANCE = 1e-4
-#: Cox fits (piecewise hazard ratios): lifelines' stopping rule, even as tight as cox_hazard_ratio sets it,
-#: leaves the log hazard ratio up to ~2e-7 from the maximum (R and statsmodels agree to 1e-12), which
-#: moves a Wald P value by up to ~1.2e-6 relative.
-COX_TOLERANCE = 1e-5
+#: Cox fits (piecewise hazard ratios): the book's Newton fit (alexandra.survival.cox_from_risk_sets) converges to 1e-12.
+COX_TOLERANCE = 1e-6
 
 
 def arguments(name: str) -> dict[str, Any]:
@@ -165,7 +169,7 @@ def test_bad_patients_are_rejected(function: Any, kwargs: dict[str, Any], messag
         (lambda: maxcombo_test(TIME, EVENT, GROUP, weights=[]), r"maxcombo_test\(weights\): give a non-empty"),
         (lambda: maxcombo_test(TIME, EVENT, GROUP, weights=[(0, "x")]), r"maxcombo_test\(gamma='x'\)"),
         (lambda: maxcombo_test(TIME, EVENT, GROUP, alternative="two.sided"), r"alternative must be one of"),
-        (lambda: nph.maxcombo_p_value([1.0, 2.0], [[1.0]]), r"maxcombo_p_value\(correlation\): expected a 2 x 2"),
+        (lambda: survival.maxcombo_p_value([1.0, 2.0], [[1.0]]), r"maxcombo_p_value\(correlation\): expected a 2 x 2"),
         (lambda: rmst_difference(TIME, EVENT, GROUP, tau=4.5), r"rmst_difference\(tau=4.5\): tau is after the last"),
         (lambda: rmst_difference(TIME, EVENT, GROUP, tau=3, level=95), r"rmst_difference\(level=95\)"),
         (lambda: piecewise_hazard_ratios(TIME, EVENT, GROUP, cuts=[3, 2]), r"\(cuts\): the cuts must be strictly"),

@@ -1,6 +1,6 @@
 """Two arms compared when the hazards may not be proportional, checked against R's ``survival``.
 
-The log-rank test and the Cox hazard ratio of :mod:`alexandra.two_arms` are at their best when
+The log-rank test and the Cox hazard ratio of :mod:`alexandra.survival` are at their best when
 one arm's hazard is a constant multiple of the other's. When an effect is delayed, wanes or
 reverses, these tell more:
 
@@ -11,14 +11,14 @@ reverses, these tell more:
   joint normal distribution (Karrison 2016).
 
 Estimates that describe such effects (the difference and ratio of restricted mean survival
-times, hazard ratios by period, a test of proportional hazards) are in :mod:`alexandra.nph_estimates`.
+times, hazard ratios by period, a test of proportional hazards) are in :mod:`alexandra.survival`.
 
 :func:`weighted_logrank_scores` computes the G(ρ, γ) statistics of many simulated trials at once
 (one row per trial), and :func:`maxcombo_p_value` the MaxCombo P value from given statistics.
 
 ``tests/r/nph_reference.R`` computes the same quantities with R on the data sets of
 ``tests/r/fixtures``; ``tests/test_nph.py`` checks that both agree. Input is checked as in
-:mod:`alexandra.two_arms`: a :class:`alexandra.errors.DataError` names the function, the
+:mod:`alexandra.survival`: a :class:`alexandra.errors.DataError` names the function, the
 argument and the row.
 """
 
@@ -35,7 +35,7 @@ import pandas as pd
 from scipy import stats
 
 from alexandra import checks
-from alexandra.two_arms import _two_arms
+from alexandra.survival._two_arms import _two_arms
 
 __all__ = [
     "ALTERNATIVES",
@@ -235,7 +235,7 @@ def weighted_logrank_test(
     Parameters
     ----------
     time, event, group, strata, reference :
-        As in :func:`alexandra.two_arms.logrank_test`.
+        As in :func:`alexandra.survival.logrank_test`.
     rho, gamma : float
         The exponents of the weight, 0 or more.
 
@@ -374,7 +374,7 @@ def maxcombo_test(
     Parameters
     ----------
     time, event, group, reference :
-        As in :func:`alexandra.two_arms.logrank_test`.
+        As in :func:`alexandra.survival.logrank_test`.
     weights : sequence of (rho, gamma)
         The tests to combine.
     alternative : {"two-sided", "less", "greater"}

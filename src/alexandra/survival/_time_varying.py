@@ -1,9 +1,8 @@
 """Estimates for two arms whose hazards may not be proportional, checked against R's ``survival``.
 
-The companions of the weighted log-rank tests of :mod:`alexandra.nph`:
+The companions of the weighted log-rank tests (:func:`~alexandra.survival.weighted_logrank_test`;
+the restricted mean survival time's difference and ratio are :func:`~alexandra.survival.rmst_difference`):
 
-- :func:`rmst_difference` — the difference and ratio of restricted mean survival times up to a
-  horizon τ (each arm's as R's ``survfit`` ``rmean``);
 - :func:`piecewise_hazard_ratios` — one Cox hazard ratio per period between time cuts, as R's
   ``coxph`` on ``survSplit`` data with an arm-by-period interaction;
 - :func:`proportional_hazards_test` — the scaled Schoenfeld residual test of R's ``cox.zph``.
@@ -24,118 +23,19 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from alexandra import checks, two_arms
+from alexandra import checks
 from alexandra.errors import DataError
-from alexandra.nph import _event_times, _EventTimes
 from alexandra.stats_common import z_for
-from alexandra.two_arms import _two_arms
+from alexandra.survival import _two_arms as two_arms
+from alexandra.survival._two_arms import _two_arms
+from alexandra.survival._weighted import _event_times, _EventTimes
 
 __all__ = [
     "PHTestResult",
-    "RMSTContrast",
     "TRANSFORMS",
     "piecewise_hazard_ratios",
     "proportional_hazards_test",
-    "rmst_difference",
 ]
-
-# --------------------------------------------------------------------------------------------
-# Restricted mean survival time: difference and ratio
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RMSTContrast:
-    """Restricted mean survival times up to ``tau`` compared, ``treatment`` against ``reference``.
-
-    Attributes
-    ----------
-    tau : the horizon.
-    difference, se, ci : treatment minus reference, its standard error
-        ``sqrt(se_treatment² + se_reference²)`` and normal interval at ``level``.
-    ratio, log_ratio_se, ratio_ci : treatment over reference, the standard error of its log
-        (delta method) and its interval, ``exp(log ratio ± z · log_ratio_se)``.
-    p_value : two-sided P value of the difference.
-    rmst, rmst_se : restricted mean survival time and its standard error by group.
-    level : the confidence level.
-    reference, treatment : the group labels.
-    """
-
-    tau: float
-    difference: float
-    se: float
-    ci: tuple[float, float]
-    ratio: float
-    log_ratio_se: float
-    ratio_ci: tuple[float, float]
-    p_value: float
-    rmst: dict[Hashable, float]
-    rmst_se: dict[Hashable, float]
-    level: float
-    reference: Hashable
-    treatment: Hashable
-
-
-def rmst_difference(
-    time: Any,
-    event: Any,
-    group: Any,
-    tau: float,
-    level: float = 0.95,
-    reference: Hashable | None = None,
-) -> RMSTContrast:
-    """Difference and ratio of restricted mean survival times up to ``tau``.
-
-    Each arm's RMST and its Greenwood-type standard error are R's ``survfit`` ``rmean`` and
-    ``se(rmean)`` (from :func:`alexandra.two_arms.rmst_difference`); the ratio's interval is
-    built on the log scale, with ``se(log ratio)² = (se₁/RMST₁)² + (se₀/RMST₀)²``.
-
-    Parameters
-    ----------
-    time, event, group, reference :
-        As in :func:`alexandra.two_arms.logrank_test`.
-    tau : float
-        The horizon; it must not be after the last follow-up time of either group.
-    level : float
-        Confidence level of the intervals.
-
-    Returns
-    -------
-    RMSTContrast
-
-    Examples
-    --------
-    >>> result = rmst_difference(
-    ...     time=[2, 3, 3, 5, 8, 9, 1, 2, 4, 4, 6, 7],
-    ...     event=[1, 1, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1],
-    ...     group=["chemo"] * 6 + ["atezo"] * 6,
-    ...     tau=6,
-    ...     reference="chemo",
-    ... )
-    >>> round(result.difference, 3), round(result.ratio, 3), [round(x, 3) for x in result.ratio_ci]
-    (-0.444, 0.904, [0.56, 1.457])
-    """
-    z_level = z_for(level, "rmst_difference")
-    base = two_arms.rmst_difference(time, event, group, tau, reference=reference, level=level)
-    treated, control = base.rmst[base.treatment], base.rmst[base.reference]
-    ratio = treated / control
-    log_ratio_se = math.hypot(base.rmst_se[base.treatment] / treated, base.rmst_se[base.reference] / control)
-    return RMSTContrast(
-        tau=base.tau,
-        difference=base.estimate,
-        se=base.se,
-        ci=(base.lower, base.upper),
-        ratio=ratio,
-        log_ratio_se=log_ratio_se,
-        ratio_ci=(ratio * math.exp(-z_level * log_ratio_se), ratio * math.exp(z_level * log_ratio_se)),
-        p_value=base.p_value,
-        rmst=base.rmst,
-        rmst_se=base.rmst_se,
-        level=level,
-        reference=base.reference,
-        treatment=base.treatment,
-    )
-
 
 # --------------------------------------------------------------------------------------------
 # Piecewise hazard ratios
@@ -156,13 +56,13 @@ def piecewise_hazard_ratios(
     split at the cuts by ``survSplit`` (periods ``[0, c₁], (c₁, c₂], …, (cₖ, ∞)``, Efron's
     ties). Its partial likelihood is a product over event times, and an event time involves
     only the coefficient of its own period, so each period's hazard ratio is the Cox hazard
-    ratio (:func:`alexandra.two_arms.cox_hazard_ratio`) of the whole data with only that
+    ratio (:func:`alexandra.survival.cox_hazard_ratio`) of the whole data with only that
     period's events counted, and the estimates are independent.
 
     Parameters
     ----------
     time, event, group, reference :
-        As in :func:`alexandra.two_arms.logrank_test`.
+        As in :func:`alexandra.survival.logrank_test`.
     cuts : array-like of float
         Strictly increasing times (> 0) where a period ends.
     level : float
@@ -282,7 +182,7 @@ def proportional_hazards_test(
 
     The score test (Grambsch and Therneau 1994, in the form of R's survival 3) of θ = 0 in the
     Cox model with log hazard ratio β + θ g(t), at the fitted β̂ of
-    :func:`alexandra.two_arms.cox_hazard_ratio` (Efron's ties). With the Schoenfeld residuals
+    :func:`alexandra.survival.cox_hazard_ratio` (Efron's ties). With the Schoenfeld residuals
     rᵢ = xᵢ − x̄(tᵢ) and Vᵢ the variance of x in the risk set (Efron-weighted for ties), the
     statistic is U² / (I_θθ − I_βθ² / I_ββ), where U = Σ g(tᵢ) rᵢ, I_ββ = Σ Vᵢ,
     I_βθ = Σ g(tᵢ) Vᵢ and I_θθ = Σ g(tᵢ)² Vᵢ, g being centred on its mean over events.
@@ -290,7 +190,7 @@ def proportional_hazards_test(
     Parameters
     ----------
     time, event, group, reference :
-        As in :func:`alexandra.two_arms.logrank_test`.
+        As in :func:`alexandra.survival.logrank_test`.
     transform : {"km", "identity", "rank", "log"}
         g(t): one minus the pooled Kaplan–Meier curve just before t (R's default), t itself,
         its rank among all follow-up times, or its log.
