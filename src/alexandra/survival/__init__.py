@@ -14,6 +14,9 @@ The face of the survival package: its three modules, one idea each.
   and patients, events and median per arm, from one data frame), :func:`km_gap` (two
   Kaplan–Meier curves compared) and :func:`median_survival`;
 - the one Cox fit (``_cox``) — :func:`cox_from_risk_sets`: Efron's ties, strata, many trials at once;
+- when one hazard ratio is not enough (``_weighted``, ``_time_varying``) —
+  :func:`weighted_logrank_test` (Fleming–Harrington G(ρ, γ)), :func:`maxcombo_test`,
+  :func:`piecewise_hazard_ratios` and :func:`proportional_hazards_test` (R's ``cox.zph``);
 - Tierney (``_tierney``) — :func:`tierney_from_ci`, :func:`tierney_from_p`,
   :func:`tierney_from_events`: the summary statistics of Tierney et al. (2007) recovered from
   what a paper publishes.
@@ -53,6 +56,12 @@ from alexandra.survival._tierney import (
     tierney_from_events,
     tierney_from_p,
 )
+from alexandra.survival._time_varying import (
+    TRANSFORMS,
+    PHTestResult,
+    piecewise_hazard_ratios,
+    proportional_hazards_test,
+)
 from alexandra.survival._two_arms import (
     HazardRatio,
     LogrankResult,
@@ -61,8 +70,32 @@ from alexandra.survival._two_arms import (
     logrank_test,
     rmst_difference,
 )
+from alexandra.survival._weighted import (
+    ALTERNATIVES,
+    MAXCOMBO_WEIGHTS,
+    MaxComboResult,
+    WeightedLogrankResult,
+    WeightedLogrankScores,
+    maxcombo_p_value,
+    maxcombo_test,
+    weighted_logrank_scores,
+    weighted_logrank_test,
+)
 
 __all__ = [
+    "TRANSFORMS",
+    "PHTestResult",
+    "piecewise_hazard_ratios",
+    "proportional_hazards_test",
+    "ALTERNATIVES",
+    "MAXCOMBO_WEIGHTS",
+    "MaxComboResult",
+    "WeightedLogrankResult",
+    "WeightedLogrankScores",
+    "maxcombo_p_value",
+    "maxcombo_test",
+    "weighted_logrank_scores",
+    "weighted_logrank_test",
     "ArmsComparison",
     "KMGap",
     "compare_arms",

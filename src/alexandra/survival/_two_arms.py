@@ -392,7 +392,10 @@ class RMSTDifference:
     tau : the horizon.
     estimate, se, lower, upper, p_value : the difference, its standard error
         ``sqrt(se_treatment² + se_reference²)``, its normal confidence interval at ``level``
-        and the two-sided P value for no difference.
+        and the two-sided P value for no difference (``difference`` and ``ci`` name them too).
+    ratio, log_ratio_se, ratio_lower, ratio_upper : treatment over reference, the standard error
+        of its log (delta method, ``(se₁/RMST₁)² + (se₀/RMST₀)²``) and its interval
+        ``exp(log ratio ± z · log_ratio_se)`` (``ratio_ci``).
     rmst, rmst_se : restricted mean survival time and its standard error by group.
     reference, treatment : the group labels.
     """
@@ -404,10 +407,29 @@ class RMSTDifference:
     upper: float
     p_value: float
     level: float
+    ratio: float
+    log_ratio_se: float
+    ratio_lower: float
+    ratio_upper: float
     rmst: dict[Hashable, float]
     rmst_se: dict[Hashable, float]
     reference: Hashable
     treatment: Hashable
+
+    @property
+    def difference(self) -> float:
+        """Treatment minus reference (the same as ``estimate``)."""
+        return self.estimate
+
+    @property
+    def ci(self) -> tuple[float, float]:
+        """The interval of the difference, ``(lower, upper)``."""
+        return (self.lower, self.upper)
+
+    @property
+    def ratio_ci(self) -> tuple[float, float]:
+        """The interval of the ratio, ``(ratio_lower, ratio_upper)``."""
+        return (self.ratio_lower, self.ratio_upper)
 
 
 def rmst_difference(
@@ -444,6 +466,8 @@ def rmst_difference(
     ... )
     >>> round(result.rmst["chemo"], 3), round(result.rmst["atezo"], 3), round(result.estimate, 3)
     (4.611, 4.167, -0.444)
+    >>> round(result.ratio, 3), [round(x, 3) for x in result.ratio_ci]
+    (0.904, [0.56, 1.457])
     """
     z_level = z_for(level, "rmst_difference")
     arms = _two_arms("rmst_difference", time, event, group, None, reference)
@@ -453,8 +477,11 @@ def rmst_difference(
         by_group[label] = _rmst(
             times, arms.event[members], _check_tau("rmst_difference", tau, times, f"in group {label!r}")
         )
-    estimate = by_group[arms.treatment].estimate - by_group[arms.reference].estimate
-    se = math.hypot(by_group[arms.treatment].se, by_group[arms.reference].se)
+    treated, control = by_group[arms.treatment], by_group[arms.reference]
+    estimate = treated.estimate - control.estimate
+    se = math.hypot(treated.se, control.se)
+    ratio = treated.estimate / control.estimate
+    log_ratio_se = math.hypot(treated.se / treated.estimate, control.se / control.estimate)
     return RMSTDifference(
         tau=float(tau),
         estimate=estimate,
@@ -463,6 +490,10 @@ def rmst_difference(
         upper=estimate + z_level * se,
         p_value=float(2 * stats.norm.sf(abs(estimate) / se)) if se > 0 else math.nan,
         level=level,
+        ratio=ratio,
+        log_ratio_se=log_ratio_se,
+        ratio_lower=ratio * math.exp(-z_level * log_ratio_se),
+        ratio_upper=ratio * math.exp(z_level * log_ratio_se),
         rmst={label: result.estimate for label, result in by_group.items()},
         rmst_se={label: result.se for label, result in by_group.items()},
         reference=arms.reference,
