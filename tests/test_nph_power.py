@@ -29,6 +29,7 @@ def test_piecewise_exponential_inverts_the_cumulative_hazard() -> None:
     assert times == pytest.approx([0.0, 5.0, 7.5, 10.0, 10.0 + 2.5 / 0.05])
 
 
+@pytest.mark.regeneration
 def test_script_runs_at_a_small_size(tmp_path: Path) -> None:
     path = nph_power.main(["--trials", "40", "--seed", "3", "--out", str(tmp_path)])
     assert path.read_text(encoding="utf-8").startswith(

@@ -91,7 +91,7 @@ class ArmsComparison:
 def compare_arms(
     data: pd.DataFrame,
     reference: Hashable | None = None,
-    strata: str | list[str] | None = None,
+    strata: str | Sequence[str] | None = None,
     level: float = 0.95,
     duration_col: str = "time",
     event_col: str = "event",
