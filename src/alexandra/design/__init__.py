@@ -50,6 +50,7 @@ from alexandra.design._planning import (
     stratum_names,
 )
 from alexandra.design._trial_model import (
+    BOOK_SEED,
     Accrual,
     RiskSets,
     Seed,
@@ -63,6 +64,7 @@ from alexandra.design._trial_model import (
 )
 
 __all__ = [
+    "BOOK_SEED",
     "ADMINISTRATIVE_CENSORING",
     "ALEXANDRA_PRIMARY_ENDPOINT",
     "ASSESSMENT_MONTHS",

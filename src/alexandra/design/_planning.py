@@ -37,7 +37,7 @@ import pandas as pd
 from scipy import stats
 
 from alexandra import checks
-from alexandra.design._trial_model import Seed
+from alexandra.design._trial_model import BOOK_SEED, Seed
 from alexandra.errors import DataError
 from alexandra.published import ARMS
 
@@ -214,7 +214,7 @@ def _checked_shares(where: str, shares: Mapping[str, Sequence[float]]) -> dict[s
 
 
 def simulate_strata(
-    n_patients: int, shares: Mapping[str, Sequence[float]] = ASSUMED_STRATUM_SHARES, seed: Seed = None
+    n_patients: int, shares: Mapping[str, Sequence[float]] = ASSUMED_STRATUM_SHARES, seed: Seed = BOOK_SEED
 ) -> npt.NDArray[np.str_]:
     """The stratum of each of ``n_patients`` simulated patients, in order of enrolment.
 
@@ -261,7 +261,7 @@ def _checked_method(where: str, method: str, block_size: int) -> int:
 
 
 def randomise(
-    strata: Sequence[Hashable], method: str = "permuted_block", block_size: int = 4, seed: Seed = None
+    strata: Sequence[Hashable], method: str = "permuted_block", block_size: int = 4, seed: Seed = BOOK_SEED
 ) -> npt.NDArray[np.str_]:
     """Randomise patients 1:1, in order of enrolment, to ``"atezolizumab"`` or ``"chemotherapy"``.
 
@@ -337,7 +337,7 @@ def simulate_balance(
     n_trials: int = 1000,
     block_size: int = 4,
     shares: Mapping[str, Sequence[float]] = ASSUMED_STRATUM_SHARES,
-    seed: Seed = None,
+    seed: Seed = BOOK_SEED,
 ) -> pd.DataFrame:
     """How unequal the arms end up, over many simulated trials, with each method.
 

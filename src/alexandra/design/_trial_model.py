@@ -38,6 +38,7 @@ from alexandra.published import ARMS, DAYS_PER_MONTH, months_between
 __all__ = [
     "Accrual",
     "RiskSets",
+    "BOOK_SEED",
     "Seed",
     "SimulatedPatients",
     "TrialModel",
@@ -48,8 +49,11 @@ __all__ = [
     "simulate_interim",
 ]
 
-Seed = int | np.random.Generator | None
-"""A seed or a generator, for reproducible draws (``None``: fresh randomness)."""
+Seed = int | np.random.Generator
+"""A seed or a generator: every draw of the book is reproducible (the book's seed is 2025)."""
+
+BOOK_SEED = 2025
+"""The seed every drawing function uses unless told otherwise."""
 
 
 # --- Accrual and events in calendar time --------------------------------------------------
@@ -293,7 +297,7 @@ class TrialModel:
         time_to_event = 36 * (rng.exponential(size=(n_trials, n)) / cumulative) ** (1 / self.hazard_shape)
         return SimulatedPatients(entry, time_to_event, is_atezolizumab, loss, self.accrual.followup)
 
-    def simulate_event_months(self, n_trials: int, seed: Seed = None) -> npt.NDArray[np.float64]:
+    def simulate_event_months(self, n_trials: int, seed: Seed = BOOK_SEED) -> npt.NDArray[np.float64]:
         """Calendar months (since the start of enrolment) of every event, sorted, one row per trial."""
         n_trials = checks.whole("TrialModel.simulate_event_months", "n_trials", n_trials, minimum=1)
         patients = self._draw(n_trials, np.random.default_rng(seed))
@@ -329,7 +333,9 @@ class SimulatedPatients:
         return np.asarray(self.entry + np.where(self.time_to_event <= self.loss, self.time_to_event, np.inf))
 
 
-def events_by_month(model: TrialModel, months: npt.ArrayLike, n_trials: int = 1000, seed: Seed = None) -> pd.DataFrame:
+def events_by_month(
+    model: TrialModel, months: npt.ArrayLike, n_trials: int = 1000, seed: Seed = BOOK_SEED
+) -> pd.DataFrame:
     """Expected and simulated cumulative events at each of ``months`` (since the start of enrolment).
 
     Returns
@@ -474,7 +480,7 @@ def simulate_interim(
     interim_events: int,
     n_trials: int = 1000,
     boundary_hr: float = 1.0,
-    seed: Seed = None,
+    seed: Seed = BOOK_SEED,
     batch_size: int = 500,
 ) -> pd.DataFrame:
     """Simulate trials up to their interim analysis and apply the futility rule.
@@ -530,7 +536,7 @@ def simulate_interim(
     return trials
 
 
-def interim_snapshot(model: TrialModel, interim_events: int, seed: Seed = None) -> pd.DataFrame:
+def interim_snapshot(model: TrialModel, interim_events: int, seed: Seed = BOOK_SEED) -> pd.DataFrame:
     """One simulated trial as its interim analysis sees it: one row per enrolled patient.
 
     It is the first trial that :func:`simulate_interim` draws with the same

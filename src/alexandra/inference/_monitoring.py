@@ -40,7 +40,7 @@ import pandas as pd
 from scipy import integrate, optimize, special, stats
 
 from alexandra import checks, design
-from alexandra.design import Seed, TrialModel
+from alexandra.design import BOOK_SEED, Seed, TrialModel
 from alexandra.inference import _uncertainty as uncertainty
 from alexandra.inference._uncertainty import NormalPrior
 from alexandra.published import ARMS
@@ -444,7 +444,7 @@ def simulate_stopped_treatment(
     stop_month: float | None = None,
     after_hr: float = 1.0,
     n_trials: int = 1000,
-    seed: Seed = None,
+    seed: Seed = BOOK_SEED,
     batch_size: int = 500,
 ) -> pd.DataFrame:
     """SIMULATED trials in which atezolizumab works only while it is given (a piecewise hazard ratio).
