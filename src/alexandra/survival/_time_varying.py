@@ -27,8 +27,8 @@ from alexandra import checks
 from alexandra.errors import DataError
 from alexandra.stats_common import z_for
 from alexandra.survival import _two_arms as two_arms
+from alexandra.survival._risk_sets import _event_times, _EventTimes
 from alexandra.survival._two_arms import _two_arms
-from alexandra.survival._weighted import _event_times, _EventTimes
 
 __all__ = [
     "PHTestResult",

@@ -32,6 +32,7 @@ from alexandra import checks
 from alexandra.stats_common import z_for
 from alexandra.survival._cox import cox_from_risk_sets
 from alexandra.survival._curves import _check_tau, _patients, _rmst
+from alexandra.survival._risk_sets import _event_times
 
 __all__ = [
     "HazardRatio",
@@ -154,61 +155,11 @@ class LogrankResult:
     n_strata: int
 
 
-@dataclass(frozen=True)
-class _EventCells:
-    """Per distinct event time within a stratum (a "cell"): events and patients at risk, by arm."""
-
-    events: npt.NDArray[np.float64]
-    treated_events: npt.NDArray[np.float64]
-    at_risk: npt.NDArray[np.float64]
-    treated_at_risk: npt.NDArray[np.float64]
-
-
-def _event_cells(arms: _TwoArms) -> _EventCells:
-    """The risk sets of every cell with an event, from one sort by (stratum, time).
-
-    Every per-time quantity is then a sum over a run of equal keys, so the cost is that of the
-    sort, with no loop over patients or times.
-    """
-    order = np.lexsort((arms.time, arms.stratum))
-    time = arms.time[order]
-    stratum = arms.stratum[order]
-    event = arms.event[order]
-    treated = arms.is_treatment[order].astype(np.int64)
-    n_patients = time.size
-
-    new_cell = np.ones(n_patients, dtype=bool)
-    new_cell[1:] = (time[1:] != time[:-1]) | (stratum[1:] != stratum[:-1])
-    start = np.flatnonzero(new_cell)
-    deaths = np.add.reduceat(event, start)
-    treated_deaths = np.add.reduceat(event * treated, start)
-
-    # Patients at risk at a cell: those of its stratum from the cell's first row to the
-    # stratum's last row (rows are sorted by time within stratum).
-    stratum_end = np.searchsorted(stratum, stratum[start], side="right")
-    at_risk = (stratum_end - start).astype(np.float64)
-    treated_before = np.concatenate(([0], np.cumsum(treated)))
-    treated_at_risk = (treated_before[stratum_end] - treated_before[start]).astype(np.float64)
-    has_deaths = deaths > 0
-    return _EventCells(
-        events=deaths[has_deaths].astype(np.float64),
-        treated_events=treated_deaths[has_deaths].astype(np.float64),
-        at_risk=at_risk[has_deaths],
-        treated_at_risk=treated_at_risk[has_deaths],
-    )
-
-
 def _logrank_sums(arms: _TwoArms) -> tuple[int, float, float, int]:
     """Observed and expected events on treatment, variance and total events, over strata."""
-    cells = _event_cells(arms)
-    d, n = cells.events, cells.at_risk
-    share = cells.treated_at_risk / n
-    # (n - d) / (n - 1) is the hypergeometric correction for tied deaths; with n == 1 the
-    # share is 0 or 1 and the term vanishes, as in R's survdiff.
-    tie_correction = np.where(n > 1, (n - d) / np.maximum(n - 1, 1), 0.0)
-    expected = float(np.sum(d * share))
-    variance = float(np.sum(d * share * (1 - share) * tie_correction))
-    return int(cells.treated_events.sum()), expected, variance, int(d.sum())
+    cells = _event_times(arms.time, arms.event, arms.is_treatment, arms.stratum)
+    expected = float(np.sum(cells.deaths * cells.treated_at_risk / cells.at_risk))
+    return int(cells.treated_deaths.sum()), expected, float(cells.variance.sum()), int(cells.deaths.sum())
 
 
 def logrank_test(
@@ -353,10 +304,10 @@ def cox_hazard_ratio(
                 checks.call("cox_hazard_ratio", "event"),
                 f"group {label!r} has no events, so the hazard ratio is 0 or infinite",
             )
-    cells = _event_cells(arms)
+    cells = _event_times(arms.time, arms.event, arms.is_treatment, arms.stratum)
     fit = cox_from_risk_sets(
-        cells.treated_events,
-        cells.events - cells.treated_events,
+        cells.treated_deaths,
+        cells.deaths - cells.treated_deaths,
         cells.treated_at_risk,
         cells.at_risk - cells.treated_at_risk,
     )
