@@ -26,8 +26,8 @@ from alexandra import design, published, trial
 from alexandra.published import find_data_dir
 from generated_table import hazard_ratio_spread, write_table  # scripts/ is on the path when a script runs
 
-HAZARD_SHAPES = (1.0, 0.6)
-"""Constant hazard, and a hazard that falls with time (Weibull shape 0.6): both assumptions."""
+HAZARD_SHAPES = (1.0, trial.FALLING_HAZARD_SHAPE)
+"""Constant hazard, and a hazard that falls with time (the book's assumed Weibull shape): both assumptions."""
 
 HAZARD_RATIOS = (0.7, 0.75, 0.8, 0.9, 1.0, 1.1)
 """True hazard ratios under which the futility rule is simulated."""

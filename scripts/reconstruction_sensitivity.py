@@ -43,7 +43,7 @@ import pandas as pd
 from alexandra import published, survival
 from alexandra.published import REFERENCE_ARM
 from alexandra.reconstruction import comparison_table
-from alexandra.trial import alexandra_pseudo_ipd
+from alexandra.trial import FALLING_HAZARD_SHAPE, alexandra_pseudo_ipd
 from generated_table import write_table  # scripts/ is on the path when a script runs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,8 +82,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "weibull_falling",
         "event-time distribution",
-        "Weibull, falling hazard (shape 0.7)",
-        {"event_distribution": "weibull", "weibull_shape": 0.7},
+        f"Weibull, falling hazard (shape {FALLING_HAZARD_SHAPE:g})",
+        {"event_distribution": "weibull", "weibull_shape": FALLING_HAZARD_SHAPE},
     ),
     Scenario(
         "weibull_rising",

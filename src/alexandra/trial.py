@@ -41,6 +41,7 @@ __all__ = [
     "ALEXANDRA_ANNUAL_LOSS",
     "ALEXANDRA_ASSUMPTIONS",
     "ALEXANDRA_FOLLOWUP",
+    "FALLING_HAZARD_SHAPE",
     "alexandra_conduct",
     "alexandra_interim_events",
     "alexandra_pseudo_ipd",
@@ -57,6 +58,13 @@ patients by 32 months, the median follow-up: the median loss across 235 trials i
 five general medical journals was 6% (interquartile range 2–14%; Akl et al., BMJ 2012).
 """
 
+
+FALLING_HAZARD_SHAPE = 0.7
+"""The Weibull shape of the book's "hazard that falls with time" (an ASSUMPTION, used in every chapter).
+
+Below 1 the hazard of an IDFS event falls with time since randomisation, as recurrences of
+triple-negative breast cancer cluster in the first years; 0.7 is a moderate fall, not a fitted value.
+"""
 
 ALEXANDRA_FOLLOWUP = FollowUpPlan(annual_loss=ALEXANDRA_ANNUAL_LOSS)
 """ALEXANDRA's follow-up as the book models it: the assumed loss and visit schedule."""
