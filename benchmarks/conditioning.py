@@ -31,9 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import accuracy_study  # noqa: E402
+import precompute_sampling  # noqa: E402
 import reconstruction_comparison  # noqa: E402
 import reconstruction_sensitivity  # noqa: E402
-from alexandra import reconstruction, trial  # noqa: E402
+from alexandra import inference, published, reconstruction, trial  # noqa: E402
 
 PERTURBATIONS = {"4 ulp": 4 * np.finfo(float).eps, "1e-12": 1e-12}
 _FUNCTIONS = ("exp", "log", "log1p", "expm1", "power")
@@ -106,6 +107,18 @@ def sensitivity() -> pd.Series:
         return _numbers(fresh, ["scenario"])
 
 
+def sampling() -> pd.Series:
+    """The sampling tables of one true HR, rerun as tests/test_uncertainty.py does (trials and bins)."""
+    header = (published.find_data_dir() / "simulated" / inference.SAMPLING_FILES["summary"]).read_text()
+    arguments = header.splitlines()[0].split("Made by: ")[1].split()[2:]
+    with tempfile.TemporaryDirectory() as folder:
+        one_hr = [*arguments[: arguments.index("--true-hrs")], "--true-hrs", "0.85", "--out", folder]
+        precompute_sampling.main(one_hr)
+        histogram, summary = inference.load_sampling(Path(folder))
+    bins = histogram.set_index("bin_lower").trials.rename(lambda edge: f"bin {edge:.2f}")
+    return pd.concat([bins.astype(float), summary.drop(columns="true_hr").iloc[0].astype(float)])
+
+
 def trial_model() -> pd.Series:
     model = trial.alexandra_trial_model()
     return pd.Series(
@@ -121,6 +134,7 @@ CASES: dict[str, Callable[[], pd.Series]] = {
     "accuracy study, 7 trials (tests/test_accuracy_study.py)": accuracy,
     "comparison table (tests/test_comparison.py)": comparison,
     "sensitivity, 2 rows (tests/test_comparison.py)": sensitivity,
+    "sampling tables, true HR 0.85 (tests/test_uncertainty.py)": sampling,
     "trial model of the simulated tables (tests/test_design.py, test_monitoring.py)": trial_model,
 }
 
