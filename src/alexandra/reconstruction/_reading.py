@@ -89,7 +89,7 @@ class ReadingError:
         return ReadingError(self.time * factor, self.survival * factor, self.shift * factor)
 
 
-READING_ERROR = ReadingError(time=0.0044, survival=0.0067, shift=0.0088)
+READING_ERROR = ReadingError(time=0.0044, survival=0.0065, shift=0.0089)
 """Measured between the two real readings of Bonner et al. (2006), radiotherapy arm (``data/digitised/``):
 the clicks' time error is the robust spread of the horizontal gaps between the two readings (over
 survival levels) divided by √2, the shift their median divided by √2, both over the 58-month axis;
