@@ -52,7 +52,6 @@ from alexandra.reconstruction import (
     guyot,
     read_curve_csv,
     read_figure,
-    read_risk_csv,
     risk_table,
 )
 from generated_table import write_table  # scripts/ is on the path when a script runs
@@ -126,7 +125,9 @@ def _kidney() -> pd.DataFrame:
 
 
 DATASETS: dict[str, DataSet] = {
-    "rossi": DataSet(_rossi, "no aid", "weeks", 6.0, "randomised", "Rossi 1980: financial aid after release, re-arrest"),
+    "rossi": DataSet(
+        _rossi, "no aid", "weeks", 6.0, "randomised", "Rossi 1980: financial aid after release, re-arrest"
+    ),
     "leukemia": DataSet(
         _leukemia, "placebo", "weeks", 6.0, "randomised", "Freireich 1963: 6-MP vs placebo, remission (pairs)"
     ),
@@ -170,7 +171,9 @@ def reading_error_calibration() -> pd.DataFrame:
     vertical = second - first
     lowest = max(float(reading.survival[-1]) for reading in readings)
     levels = np.linspace(lowest + 0.01, 0.97, 200)
-    crossing = [np.array([reading.time[np.argmax(reading.survival <= level)] for level in levels]) for reading in readings]
+    crossing = [
+        np.array([reading.time[np.argmax(reading.survival <= level)] for level in levels]) for reading in readings
+    ]
     horizontal = crossing[1] - crossing[0]
     shift = float(np.median(horizontal))
     spread = float(1.4826 * np.median(np.abs(horizontal - shift)))
@@ -245,7 +248,9 @@ def measures(
 ) -> dict[str, float]:
     summary = survival.compare_arms(rebuilt, reference=reference)
     grid = np.linspace(0.0, end, KM_GRID_POINTS)
-    gaps = [survival.km_gap(group, rebuilt[rebuilt.arm == arm], at=grid).largest for arm, group in patients.groupby("arm")]
+    gaps = [
+        survival.km_gap(group, rebuilt[rebuilt.arm == arm], at=grid).largest for arm, group in patients.groupby("arm")
+    ]
     errors = [abs(summary.arms.loc[arm, "median"] - true_medians[arm]) for arm in true_medians]
     known = [error for error in errors if not math.isnan(error)]
     return {
