@@ -18,7 +18,7 @@ model's own.
 >>> error = ReadingError(time=0.01, survival=0.01)
 >>> time, surv = reread([0, 5, 10], [1.0, 0.8, 0.6], error, seed=1)
 >>> time.round(3).tolist(), surv.round(3).tolist()
-[[0.0, 5.03, 10.0], [1.0, 0.79, 0.608]]
+([0.0, 5.035, 10.082], [1.0, 0.803, 0.587])
 """
 
 from __future__ import annotations
