@@ -74,7 +74,7 @@ test: check book pdf  ## run every test: check, then the notebook regression, br
 lab: $(INSTALLED)  ## JupyterLab on the chapters (live widgets need this, Binder or Colab)
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) book/intro.md
 
-bench: $(INSTALLED) $(ASSETS)  ## print build/test times, page sizes and engine timings
+bench: $(INSTALLED) $(ASSETS)  ## print build/test times, page sizes and engine timings (ours vs IPDfromKM needs r-base-core r-cran-survival r-cran-dplyr)
 	@scripts/require.sh chromium
 	$(BIN)/python benchmarks/run.py
 
@@ -96,6 +96,9 @@ data: $(INSTALLED)  ## regenerate every simulated/reconstructed table in data/ (
 	$(BIN)/python scripts/accuracy_study.py --trials 420 --out data/reconstructed/accuracy_study.csv
 	$(BIN)/python scripts/reconstruction_comparison.py --out data/reconstructed/comparison.csv
 	$(BIN)/python scripts/reconstruction_sensitivity.py --seeds 20 --seeds-per-scenario 5 --out data/reconstructed/sensitivity.csv
+	@# The real-data study runs the peer IPDfromKM (../shared/peers) beside ours when it is present; it needs
+	@# Debian's r-base-core r-cran-survival r-cran-dplyr (without them the peer's column is left out).
+	$(BIN)/python scripts/real_data_study.py --readings 5 --out data/reconstructed/real_data_study.csv
 
 clean:  ## remove the build (keeps the virtual environment)
 	rm -rf _build

@@ -6,7 +6,10 @@ simulated figure (200 curve points, 10 intervals of the numbers-at-risk
 table), with how many times faster it is than IPDfromKM's 0.4 s per arm
 (target: 100 times); then the ALEXANDRA pseudo-data; then the accuracy study
 (``scripts/accuracy_study.py``) on a few trials of each scenario, projected to
-the full study on 2 cores. Each time is the best of a few runs.
+the full study on 2 cores; then ours against IPDfromKM per arm on the readings of the real-data
+study (``scripts/real_data_study.py``, one reading of each data set): time per arm, median and
+worst |Δ log HR| (IPDfromKM only when ``../shared/peers`` and ``Rscript`` are present). Each time
+is the best of a few runs.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+
+import pandas as pd
 
 from alexandra.reconstruction import guyot, published_figure, simulate_trial
 from alexandra.trial import alexandra_pseudo_ipd
@@ -73,5 +78,26 @@ def main() -> None:
     )
 
 
+def real_data() -> None:
+    """Ours vs IPDfromKM on one reading of each real data set: time per arm, median and worst |Δ log HR|."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    import real_data_study
+
+    with_peer = real_data_study.peer_available()
+    error = real_data_study.measured_error(real_data_study.reading_error_calibration())
+    rows = [
+        row for name in real_data_study.DATASETS for row in real_data_study.run_reading((name, 0, with_peer, error))
+    ]
+    for method, group in pd.DataFrame(rows).groupby("method", sort=False):
+        absolute = group.log_hr_error.abs()
+        print(
+            f"real data, {method}: {group.seconds_per_arm.median():.4f} s per arm; |Δ log HR| median "
+            f"{absolute.median():.4f}, worst {absolute.max():.4f} ({len(group)} data sets, one reading each)"
+        )
+    if not with_peer:
+        print("real data, IPDfromKM: skipped (../shared/peers or Rscript absent)")
+
+
 if __name__ == "__main__":
     main()
+    real_data()

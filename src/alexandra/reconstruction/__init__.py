@@ -5,6 +5,8 @@
 - from aggregates only: :func:`from_aggregates` (a model of the trial's conduct calibrated to them);
 - simulated trials and their published figures, to check the rebuilds against a known truth
   (:func:`simulate_trial`, :func:`published_figure`);
+- how much a rebuilt hazard ratio owes to the reading of the figure (:func:`reading_uncertainty`,
+  with a digitiser-error model measured on real readings, :data:`READING_ERROR`);
 - the committed pseudo-data (:func:`load_pseudo_ipd`) and their comparison with the paper
   (:func:`comparison_table`);
 - the command ``python -m alexandra.reconstruction`` (rebuild a trial of your own), also
@@ -53,6 +55,14 @@ from alexandra.reconstruction._pseudo_ipd import (
     regeneration_check,
     write_pseudo_ipd,
 )
+from alexandra.reconstruction._reading import (
+    READING_ERROR,
+    ReadingError,
+    ReadingUncertainty,
+    read_figure,
+    reading_uncertainty,
+    reread,
+)
 from alexandra.reconstruction._simulate import (
     BASELINES,
     SIMULATED_ARMS,
@@ -76,6 +86,9 @@ __all__ = [
     "OUT_OF_ORDER",
     "PSEUDO_IPD_FILES",
     "PseudoIPD",
+    "READING_ERROR",
+    "ReadingError",
+    "ReadingUncertainty",
     "REGENERATION_TOLERANCES",
     "SIMULATED_ARMS",
     "SIMULATED_STRATA",
@@ -93,6 +106,9 @@ __all__ = [
     "pseudo_ipd_path",
     "published_figure",
     "read_curve_csv",
+    "read_figure",
+    "reading_uncertainty",
+    "reread",
     "read_risk_csv",
     "regeneration_check",
     "risk_table",

@@ -19,6 +19,7 @@ import pandas as pd
 from alexandra import survival
 from alexandra.errors import DataError
 from alexandra.reconstruction._guyot import guyot
+from alexandra.reconstruction._reading import READING_ERROR, ReadingError, ReadingUncertainty, reading_uncertainty
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -30,6 +31,8 @@ __all__ = [
 
 
 # -- the command ---------------------------------------------------------------------------------
+
+_DEFAULT_REREADS = 200
 
 _HELP = """\
 Rebuild patient-level data from the Kaplan–Meier figure of a published trial (Guyot et al., 2012).
@@ -43,7 +46,9 @@ For each arm give two CSV files, made by reading the figure with a digitiser:
              with the arm size at time 0. Only the arm size (one row) works too, but less well.
 Times are in the figure's unit (months, say). The output has one row per rebuilt patient
 (`arm`, `time`, `event`: 1 event, 0 censored): reconstructed data, not the trial's patients.
-With two arms, the hazard ratio of the second arm against the first is printed."""
+With two arms, the hazard ratio of the second arm against the first is printed; with
+--rereads (or --reading-error), also how much it moves when the figure is read again: the SD of
+the log hazard ratio over re-reads and the confidence interval widened by it."""
 
 
 def command(argv: list[str] | None = None) -> int:
@@ -77,14 +82,31 @@ def command(argv: list[str] | None = None) -> int:
         metavar="NAME=N",
         help="the arm's total number of events, when the paper gives it (repeat per arm)",
     )
+    parser.add_argument(
+        "--reading-error",
+        type=float,
+        metavar="SHARE",
+        help="SD of a click's error as a share of each axis (e.g. 0.005); with two arms, the figure is re-read "
+        "with it and the spread of the log hazard ratio printed (default with --rereads: the error measured "
+        "between two real readings of one figure)",
+    )
+    parser.add_argument(
+        "--rereads",
+        type=int,
+        metavar="N",
+        help="how many re-reads for the reading's uncertainty (default 200 when --reading-error is given)",
+    )
     parser.add_argument("--out", required=True, help="CSV file to write: one row per patient (arm, time, event)")
     parser.add_argument("--figure", help="PNG file for a journal-style Kaplan–Meier figure labelled 'Reconstructed'")
     arguments = parser.parse_args(argv)
     try:
+        rereads = _rereads(arguments.reading_error, arguments.rereads)
         totals = _parse_totals(arguments.total_events, [name for name, _, _ in arguments.arm])
         arms, curve_end = [], 0.0
+        curves, tables = {}, {}
         for name, curve_path, risk_path in arguments.arm:
             curve, table = read_curve_csv(curve_path), read_risk_csv(risk_path)
+            curves[name], tables[name] = curve, table
             curve_end = max(curve_end, float(curve.time.max()))
             try:
                 patients = guyot(curve.time, curve.survival, table.time, table.n_risk, totals.get(name), warn=False)
@@ -95,6 +117,9 @@ def command(argv: list[str] | None = None) -> int:
         data = pd.concat(arms, ignore_index=True)
         if len(arms) == 2:
             _print_comparison(data, [name for name, _, _ in arguments.arm])
+            if rereads:
+                size = READING_ERROR if arguments.reading_error is None else ReadingError.of(arguments.reading_error)
+                _print_reading(reading_uncertainty(curves, tables, totals, size, n_rereads=rereads), size)
         data.to_csv(arguments.out, index=False)
         print(f"wrote {len(data)} patients to {arguments.out}")
         if arguments.figure:
@@ -111,6 +136,26 @@ def command(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _rereads(reading_error: float | None, rereads: int | None) -> int:
+    """How many re-reads the options ask for (0: none)."""
+    if reading_error is not None and not (reading_error >= 0 and reading_error < 1):
+        raise DataError(f"--reading-error {reading_error:g}: give a share of the axis from 0 to below 1 (e.g. 0.005)")
+    if rereads is not None and rereads < 2:
+        raise DataError(f"--rereads {rereads}: give 2 or more re-reads")
+    if rereads is None:
+        return 0 if reading_error is None else _DEFAULT_REREADS
+    return rereads
+
+
+def _print_reading(result: ReadingUncertainty, error: ReadingError) -> None:
+    level = f"{result.level:.0%}"
+    print(
+        f"reading: {len(result.log_hr_rereads)} re-reads (clicks off by SD {error.time:.3g} of the time axis and "
+        f"{error.survival:.3g} in survival, shift SD {error.shift:.3g}): SD of the log hazard ratio "
+        f"{result.sd_log_hr:.3f}; {level} CI widened by it {result.lower:.3f} to {result.upper:.3f}"
+    )
 
 
 def _parse_totals(given: list[str], names: list[str]) -> dict[str, int]:

@@ -118,7 +118,9 @@ def comparison_table(data: pd.DataFrame, strata: Sequence[str] | None = None) ->
         checks.fail(
             "comparison_table(data)", f"arms {sorted(arms)}; expected exactly {list(published.ARMS)}", field="arm"
         )
-    comparison = survival.compare_arms(patients, reference=published.REFERENCE_ARM, strata=strata)
+    comparison = survival.compare_arms(
+        patients, reference=published.REFERENCE_ARM, strata=None if strata is None else list(strata)
+    )
     cox, logrank = comparison.hazard_ratio, comparison.logrank
     hazard_ratio = published.get("idfs_hr_stratified")
     if hazard_ratio.lower is None or hazard_ratio.upper is None:
