@@ -112,7 +112,7 @@ def _vega_pieces() -> tuple[tuple[str, str], ...]:
 def nonproportional(table: pd.DataFrame | None = None) -> BookWidget:
     """The widget: a SIMULATED scenario → survival curves, hazard ratio over time, power of four approaches."""
     table = load_nph_power() if table is None else table
-    hrs = sorted(float(hr) for hr in table.hr.unique() if hr < 1)
+    hrs = sorted(float(hr) for hr in table.hr.unique())
     step = round(hrs[1] - hrs[0], 6) if len(hrs) > 1 else 0.1
     trials = int(table.trials.iloc[0])
     # The control arm's constant hazard per month, from its 3-year event-free survival.
