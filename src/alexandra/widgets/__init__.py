@@ -4,7 +4,8 @@ book with no kernel and as live ipywidgets for JupyterLab, Binder and Colab.
 The kit (:class:`BookWidget`, :class:`Control`, :class:`Readout`), the widgets of the
 uncertainty chapter (:func:`precision`, :func:`reading_the_ci`, :func:`bayesian`,
 :func:`conditional_power_widget`, :func:`sampling`, :func:`subgroups`) and of the stopping-early
-chapter (:func:`monitoring_chart`, :func:`monitoring_live`).
+chapter (:func:`monitoring_chart`, :func:`monitoring_live`) and of the chapter on effects that change
+over time (:func:`nonproportional`).
 """
 
 from alexandra.widgets._kit import (
@@ -27,6 +28,14 @@ from alexandra.widgets._monitoring import (
     monitoring_operating_table,
     monitoring_plan,
     monitoring_readout_lines,
+)
+from alexandra.widgets._nonproportional import (
+    NPH_POWER_COLUMNS,
+    NPH_SCENARIOS,
+    load_nph_power,
+    nonproportional,
+    nph_power_row,
+    nph_scenario_pieces,
 )
 from alexandra.widgets._simulation import (
     FOREST_DRAWS,
@@ -51,6 +60,8 @@ __all__ = [
     "MAX_SUBGROUPS",
     "MONITORING_BINDING",
     "MONITORING_HAZARD_RATIOS",
+    "NPH_POWER_COLUMNS",
+    "NPH_SCENARIOS",
     "PLOT_HEIGHT",
     "PLOT_WIDTH",
     "Readout",
@@ -58,6 +69,7 @@ __all__ = [
     "bayesian",
     "conditional_power_widget",
     "interval_readout",
+    "load_nph_power",
     "marker_rules",
     "monitoring_chart",
     "monitoring_futility_rules",
@@ -65,6 +77,9 @@ __all__ = [
     "monitoring_operating_table",
     "monitoring_plan",
     "monitoring_readout_lines",
+    "nonproportional",
+    "nph_power_row",
+    "nph_scenario_pieces",
     "precision",
     "published_hr",
     "reading_the_ci",
