@@ -172,7 +172,8 @@ def _page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict[s
     context.setdefault("default_mode", "auto")
     if CHART_MARKER in context.get("body", ""):
         app.add_js_file(CHARTS_SCRIPT, priority=100, loading_method="defer")
-    scripts[:] = [_deferred(script) for script in scripts]
+    if pagename != "search":  # the search page's inline scripts call doctools.js (``_ready``) at once
+        scripts[:] = [_deferred(script) for script in scripts]
 
 
 def _deferred(script: Any) -> Any:
