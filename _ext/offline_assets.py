@@ -11,10 +11,14 @@ into ``node_modules/``) to ``_static/vendor/`` and points the pages at them:
   speech engine: about half the size of the combined ``tex-mml-chtml.js``),
   and only their files are copied (``MATHJAX_FILES``: 1 of MathJax's 24 MB);
   the book's macros are in ``_config.yml`` (``mathjax3_config``);
-* Vega, Vega-Lite, vega-embed and the book's ``charts.js`` (which fits each
-  chart to the width of the page) only on pages that draw an Altair chart,
-  loaded before anything else so that they define globals rather than AMD
-  modules;
+* the book's ``charts.js`` (which fits each chart to the width of the page)
+  only on pages that draw an Altair chart, deferred (it never holds up the
+  first paint); it loads Vega, Vega-Lite and vega-embed (830 KB) itself
+  when the first chart comes near the screen, and draws each chart only
+  when it comes near (a phone compiles no chart the reader never reaches);
+* every other script file of the theme and the extensions deferred (``defer``: fetched
+  beside the page, run once it is parsed, in their order), so that the first paint waits
+  only for the styles and ``documentation_options.js`` (the pages' inline scripts read it);
 * no thebe (live code in the page), which is switched off and loads from a CDN;
 * no ``fontawesome.js``: the theme's stylesheet already draws every icon
   with the Font Awesome web fonts, so the 1.6 MB script (with every icon of
@@ -61,8 +65,9 @@ VENDORED: dict[str, str] = {
     **{f"mathjax/{name}": f"mathjax/es5/{name}" for name in MATHJAX_FILES},
 }
 
-#: Scripts an Altair chart needs, in load order (charts.js is in book/_static).
-VEGA_SCRIPTS = ("vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js", "charts.js")
+#: The script a page with an Altair chart loads (book/_static/charts.js); it loads the vendored
+#: Vega files above (``VEGA_FILES`` in charts.js) on demand.
+CHARTS_SCRIPT = "charts.js"
 
 #: The MathJax components the book's formulas need, loaded by MathJax's own startup/loader.
 MATHJAX_COMPONENTS = (
@@ -74,6 +79,9 @@ MATHJAX_COMPONENTS = (
     "a11y/assistive-mml",
 )
 MATHJAX_TEX_PACKAGES = ["ams", "configmacros", "noundefined"]
+
+#: Scripts left render-blocking: inline scripts of every page read ``DOCUMENTATION_OPTIONS`` at once.
+BLOCKING_SCRIPTS = ("documentation_options.js",)
 
 #: Theme scripts the book does not need (see the module docstring).
 DROPPED_SCRIPTS = ("thebe",)
@@ -163,8 +171,23 @@ def _page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict[s
     # makes the theme log a console error on every first visit.
     context.setdefault("default_mode", "auto")
     if CHART_MARKER in context.get("body", ""):
-        for order, script in enumerate(VEGA_SCRIPTS):
-            app.add_js_file(script, priority=100 + order)
+        app.add_js_file(CHARTS_SCRIPT, priority=100, loading_method="defer")
+    if pagename != "search":  # the search page's inline scripts call doctools.js (``_ready``) at once
+        scripts[:] = [_deferred(script) for script in scripts]
+
+
+def _deferred(script: Any) -> Any:
+    """The same script file with ``defer`` (see the module docstring); inline scripts as they are."""
+    filename = str(getattr(script, "filename", "") or "")
+    attributes = dict(getattr(script, "attributes", {}))
+    if (
+        not filename
+        or "://" in filename
+        or filename.endswith(BLOCKING_SCRIPTS)
+        or {"defer", "async", "body"} & attributes.keys()
+    ):
+        return script
+    return type(script)(filename, priority=script.priority, **attributes, defer="defer")
 
 
 def _drop_fontawesome_script(app: Sphinx, exception: Exception | None) -> None:

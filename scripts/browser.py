@@ -6,7 +6,8 @@ so that no production code imports a test module.
 * ``CHROMIUM`` and ``CHROMIUM_ARGS``: Debian's Chromium and the flags that keep it from phoning home;
 * ``launch(playwright)``: that browser;
 * ``only_local(page, base, record)``: refuse every request that is not to ``base`` (or data:/blob:);
-* ``wait_until_drawn(page)``: formulas typeset and charts drawn and fitted;
+* ``wait_until_drawn(page)``: formulas typeset and every chart drawn and fitted (``draw_all_charts``:
+  a page draws a chart only when it comes near the screen, see ``book/_static/charts.js``);
 * ``book_pages(html)`` and the page-weight budget of a first visit.
 """
 
@@ -74,6 +75,17 @@ def page_budget(html: str) -> int:
     return PAGE_BUDGET if HEAVY_CONTENT.search(html) else TEXT_PAGE_BUDGET
 
 
+#: Draws every chart of the page now, whether or not it is near the screen (charts.js draws a chart
+#: when it comes near); resolves once they are drawn.
+DRAW_ALL_CHARTS = "() => window.alexandraCharts.drawAll()"
+
+
+def draw_all_charts(page: Any, timeout: int = 15_000) -> None:
+    """Have the page draw every chart, as before printing (charts.js registers them at ``load``)."""
+    page.wait_for_function("() => document.readyState === 'complete' && window.alexandraCharts", timeout=timeout)
+    page.evaluate(DRAW_ALL_CHARTS)
+
+
 def wait_until_drawn(page: Any, timeout: int = 15_000) -> None:
     """Until the page is quiet, its formulas typeset (fonts loaded) and its charts drawn and fitted."""
     page.wait_for_load_state("networkidle")
@@ -81,6 +93,7 @@ def wait_until_drawn(page: Any, timeout: int = 15_000) -> None:
         page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
         page.evaluate("() => MathJax.startup.promise")
     if page.locator(".alexandra-vega").count():
+        draw_all_charts(page, timeout)
         # charts.js marks a chart with the width it was fitted to once it is drawn.
         page.wait_for_function(
             "() => [...document.querySelectorAll('.alexandra-vega')]"

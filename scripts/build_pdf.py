@@ -45,7 +45,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from browser import launch, only_local  # noqa: E402
+from browser import draw_all_charts, launch, only_local  # noqa: E402
 from serve_book import start_server  # noqa: E402
 
 CHART_NOTE = "Printed in its default state: the interactive chart, with its controls, is in the HTML book ({url})."
@@ -215,6 +215,7 @@ def print_pages(html: Path, out: Path) -> int:
                 page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
                 page.evaluate("() => MathJax.startup.promise")
             if page.locator(".alexandra-vega").count():
+                draw_all_charts(page)  # a page draws a chart only when it comes near the screen
                 page.wait_for_function(
                     "() => [...document.querySelectorAll('.alexandra-vega')].every(d => d.querySelector('svg, canvas'))",
                     timeout=15_000,

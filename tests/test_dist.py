@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from browser import draw_all_charts
 from conftest import BOOK_HTML, OfflinePage
 from make_dist import TOP_FOLDER, make_zip
 from test_browser import MATHJAX_ERRORS, NO_BUILD, book_pages
@@ -66,6 +67,7 @@ def open_from_disk(disk: DiskPage, path: Path) -> Any:
         page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=15_000)
         page.evaluate("() => MathJax.startup.promise")
     if page.locator(".alexandra-vega").count():
+        draw_all_charts(page, timeout=15_000)  # the page draws a chart only when it comes near the screen
         page.wait_for_function(
             "() => [...document.querySelectorAll('.alexandra-vega')].every(div => div.dataset.drawnWidth)",
             timeout=15_000,

@@ -38,8 +38,9 @@ def test_the_browser_shows_the_python_numbers(offline_page: OfflinePage, book_ur
     page = offline_page.page
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{book_url}/{PAGE}", wait_until="load")
-    page.wait_for_function("() => document.querySelector('.alexandra-vega svg')")
     chart = page.locator(".alexandra-vega").first
+    chart.scroll_into_view_if_needed()  # a chart is drawn when it comes near the screen
+    page.wait_for_function("() => document.querySelector('.alexandra-vega svg')")
     for spending, rule, binding in CHOICES:
         selects = chart.locator("select")
         selects.nth(0).select_option(spending)

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from alexandra import widgets
+from browser import draw_all_charts
 from conftest import OfflinePage
 
 pytestmark = pytest.mark.browser
@@ -55,6 +56,7 @@ POSITIONS: dict[str, list[dict[str, Any]]] = {
 def open_chapter(offline: OfflinePage, book_url: str) -> Any:
     page = offline.page
     page.goto(f"{book_url}/{PAGE}", wait_until="load")
+    draw_all_charts(page)  # the page draws a chart only when it comes near the screen
     page.wait_for_function(
         "() => { const charts = [...document.querySelectorAll('.alexandra-vega')];"
         " return charts.length > 0 && charts.every(div => div.dataset.drawnWidth && div.querySelector('svg')); }",

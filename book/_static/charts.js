@@ -9,12 +9,46 @@
 //   usermeta.alexandra.textMark starts;
 // * usermeta.alexandra.selects {control: [other control, value]}: moving the first control sets the
 //   other, e.g. a custom-prior slider selects "custom" in the prior drop-down.
+// Speed on a phone: this file is loaded with `defer`; Vega, Vega-Lite and vega-embed (830 KB) are
+// loaded by it only when the first chart comes near the screen, and each chart is compiled only when
+// it comes within LAZY_MARGIN of the screen, one chart at a time, yielding to the browser between
+// attempts at fitting. alexandraCharts.drawAll() draws every chart now (it returns a promise): the page
+// calls it before printing, and the PDF build and the browser tests call it.
 (function () {
   "use strict";
 
   const MIN_PLOT_WIDTH = 140; // px: narrower plots lose their axis labels
   const TITLE_CHAR_WIDTH = 0.62; // average width of a bold title character, in em
   const ATTEMPTS = 6;
+  const LAZY_MARGIN = "1200px 0px"; // start drawing a chart when it is this close to the screen
+  // In load order; this file's own address locates them (it is _static/charts.js).
+  const VEGA_FILES = ["vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js"];
+  const HERE = document.currentScript ? document.currentScript.src : document.baseURI;
+
+  let vegaLoaded = null;
+  // Fetched side by side, run in order (async = false); resolves once vega-embed has run.
+  function loadVega() {
+    if (window.vegaEmbed) return Promise.resolve();
+    if (!vegaLoaded) {
+      vegaLoaded = Promise.all(
+        VEGA_FILES.map(
+          (file) =>
+            new Promise((resolve, reject) => {
+              const script = document.createElement("script");
+              script.src = new URL(file, HERE).href;
+              script.async = false;
+              script.onload = resolve;
+              script.onerror = () => reject(new Error(`charts.js could not load ${script.src}`));
+              document.head.appendChild(script);
+            }),
+        ),
+      );
+    }
+    return vegaLoaded;
+  }
+
+  // One macrotask: lets the browser paint and answer the reader between two long pieces of work.
+  const breathe = () => new Promise((resolve) => setTimeout(resolve, 0));
 
   function visit(node, action) {
     if (Array.isArray(node)) {
@@ -130,6 +164,7 @@
     let tried = [];
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       if (result) result.finalize();
+      if (attempt > 0) await breathe();
       result = await vegaEmbed(holder, variant(spec, layout), { actions: false });
       const frame = holder.querySelector("svg, canvas").getBoundingClientRect();
       const text = meta.textMark && holder.querySelector(`.${meta.textMark}`);
@@ -162,6 +197,39 @@
     return result;
   }
 
+  // Charts are drawn one at a time, in the order they come near the screen.
+  let queue = Promise.resolve();
+  let everything = false; // set by drawAll(): charts registered later are drawn at once too
+  const started = new Map(); // chart element -> its first drawing (a promise)
+  const waiting = new Map(); // chart element -> starts its first drawing
+  const observer =
+    "IntersectionObserver" in window
+      ? new IntersectionObserver(
+          (entries) => {
+            for (const entry of entries) if (entry.isIntersecting) start(entry.target);
+          },
+          { rootMargin: LAZY_MARGIN },
+        )
+      : null;
+
+  function start(element) {
+    const begin = waiting.get(element);
+    if (!begin) return started.get(element);
+    waiting.delete(element);
+    if (observer) observer.unobserve(element);
+    started.set(element, begin());
+    return started.get(element);
+  }
+
+  function drawAll() {
+    everything = true;
+    [...waiting.keys()].forEach(start);
+    return Promise.all(started.values()).then(() => undefined);
+  }
+
+  window.alexandraCharts = { drawAll };
+  window.addEventListener("beforeprint", drawAll);
+
   window.alexandraChart = function (element, spec) {
     let current = null;
     let pending = Promise.resolve();
@@ -175,6 +243,11 @@
     const refit = (delay, slack) => {
       clearTimeout(timer);
       timer = setTimeout(() => {
+        if (!current) {
+          // Not drawn yet (it is drawn at the width of the moment), or being drawn: check once it is.
+          if (started.has(element)) drawn.then(() => refit(delay, slack));
+          return;
+        }
         if (Math.abs(available(element) - Number(element.dataset.drawnWidth)) > slack) redraw();
       }, delay);
     };
@@ -185,6 +258,16 @@
       attributeFilter: ["data-theme"],
     });
     announceControls(element);
-    return redraw();
+    let settle = null;
+    const drawn = new Promise((resolve, reject) => (settle = { resolve, reject }));
+    waiting.set(element, () => {
+      const job = queue.then(loadVega).then(breathe).then(redraw);
+      queue = job.catch(() => {}); // one chart that fails does not stop the others
+      job.then(settle.resolve, settle.reject);
+      return drawn;
+    });
+    if (everything || !observer) start(element);
+    else observer.observe(element);
+    return drawn;
   };
 })();
