@@ -98,6 +98,17 @@ def test_phone_reader(phone: Any, book_url: str) -> None:
         "() => document.querySelector('.bd-sidebar-secondary').getBoundingClientRect().left >= innerWidth - 1"
     )
 
+    # A wide figure shrinks to the phone's width; a tap opens the image itself, full size, to zoom.
+    figure = page.locator("a.figure-full-size img").first
+    figure.scroll_into_view_if_needed()
+    source = figure.get_attribute("src") or ""
+    figure.tap()
+    page.wait_for_url(f"**/{source.split('/')[-1]}")
+    width = page.evaluate("() => document.images[0].naturalWidth")
+    assert width > 390, f"the full-size figure is {width} px wide, wider than the phone"
+    page.go_back()
+    wait_until_drawn(page)
+
     # Dark mode with the theme's own switch (it cycles through the modes): every chart fits its card.
     page.goto(f"{book_url}/book/06-uncertainty.html")
     wait_until_drawn(page)

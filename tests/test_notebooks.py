@@ -253,3 +253,11 @@ def test_a_memory_address_in_a_repr_passes() -> None:
         )
 
     assert notebook_outputs.differences(styler("0x7f69da629f50"), styler("0x7f3147ddd250")) == ""
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=IDS)
+def test_every_cell_has_a_stable_id(notebook: Path) -> None:
+    """A cell without an id gets a random one each time it is executed, and the regression test then fails."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    missing = [index for index, cell in enumerate(cells) if not cell.get("id")]
+    assert not missing, f"{notebook.name}: cells {missing} have no id"

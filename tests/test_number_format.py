@@ -28,12 +28,7 @@ NOT_PROSE = (
     " .citation, .bibliography, .footnote, .headerlink"
 )
 #: Pages whose code-cell outputs print numbers without separators; the formats are in code cells or src/.
-CODE_OUTPUTS_PENDING = {
-    "book/03-stopping-early.html": "the simulated-trials column of the futility table (design.simulate_interim)",
-    "book/05-reconstruction.html": "the published-numbers table (patients randomised)",
-    "book/07-safety-and-meaning.html": "the harms tables (alexandra.inference, arm sizes)",
-    "book/appendix/data-provenance.html": "the table of published numbers (data/published, alexandra.published)",
-}
+CODE_OUTPUTS_PENDING: dict[str, str] = {}
 
 
 def is_year(text: str) -> bool:

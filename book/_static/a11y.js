@@ -51,4 +51,15 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll(".citation-list[role='list']").forEach((list) => {
     list.removeAttribute("role");
   });
+  // A figure drawn for a wide page is hard to read on a phone: tapping it opens the image at full size,
+  // where it can be zoomed (the link is the image itself, so it works offline and from disk).
+  document.querySelectorAll(".cell_output img, figure img").forEach((image) => {
+    if (image.closest("a") || !image.getAttribute("src")) return;
+    const link = document.createElement("a");
+    link.href = image.getAttribute("src");
+    link.className = "figure-full-size";
+    link.setAttribute("aria-label", `${image.getAttribute("alt") || "Figure"} (open at full size)`);
+    image.replaceWith(link);
+    link.appendChild(image);
+  });
 });

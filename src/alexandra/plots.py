@@ -104,6 +104,22 @@ def book_chart_bundle(spec: dict[str, Any], **metadata: Any) -> dict[str, Any]:
     }
 
 
+def table(frame: pd.DataFrame, digits: int = 2) -> Any:
+    """A table as readers see it: thousands separators, ``digits`` decimals, headers in words, no row numbers.
+
+    Returns a pandas ``Styler``; a notebook cell that ends with it shows the table.
+
+    >>> styled = table(pd.DataFrame({"patients_randomised": [1101, 1098], "hazard_ratio": [1.1101, 1.0]}))
+    >>> "1,101" in styled.to_html() and "patients randomised" in styled.to_html() and "1.11" in styled.to_html()
+    True
+    """
+    shown = frame.rename(columns=lambda name: name.replace("_", " ") if isinstance(name, str) else name)
+    styler = shown.style.format(precision=digits, thousands=",", na_rep="–")
+    if isinstance(frame.index, pd.RangeIndex):
+        styler = styler.hide(axis="index")
+    return styler
+
+
 def setup() -> None:
     """Apply the book's figure style and Altair renderer (call once per chapter).
 

@@ -58,6 +58,17 @@ class Quantity:
 _SUFFIX = {"percent": "%", "years": " years", "months": " months", "weeks": " weeks", "mg": " mg", "mg/m2": " mg/m²"}
 
 
+def _readable(number: float) -> str:
+    """A number as the book prints it: thousands separators from 1,000 (``2,199``), else as short as exact.
+
+    >>> _readable(2199.0), _readable(1.11), _readable(0.8)
+    ('2,199', '1.11', '0.8')
+    """
+    if float(number).is_integer() and abs(number) >= 1000:
+        return f"{number:,.0f}"
+    return f"{number:g}"
+
+
 #: How :class:`Estimate` names its source in messages (it does not keep the path it was read from).
 _TABLE = "the table of published numbers"
 
@@ -135,9 +146,9 @@ class Estimate:
         if isinstance(self.value, date):
             return self.value.strftime("%Y-%m") if self.unit == "year-month" else self.value.isoformat()
         suffix = _SUFFIX.get(self.unit, "")
-        shown = f"{self.value:g}{suffix}"
+        shown = f"{_readable(self.value)}{suffix}"
         if self.lower is not None and self.upper is not None:
-            shown += f" ({self.interval} {self.lower:g}–{self.upper:g})"
+            shown += f" ({self.interval} {_readable(self.lower)}–{_readable(self.upper)})"
         return shown
 
     def _label(self) -> str:
