@@ -85,6 +85,7 @@ r-reference:  ## regenerate tests/r/*.json with R's survival, rpact and mvtnorm 
 	Rscript tests/r/reference.R
 	Rscript tests/r/rpact_reference.R
 	Rscript tests/r/nph_reference.R
+	Rscript tests/r/stratified_reference.R
 
 data: $(INSTALLED)  ## regenerate every simulated/reconstructed table in data/ (about 6 minutes; then `make nb`)
 	@# The pseudo-IPD comes first: it fits the enrolment shape that every other simulation reads.
