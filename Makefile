@@ -93,6 +93,7 @@ data: $(INSTALLED)  ## regenerate every simulated/reconstructed table in data/ (
 	$(BIN)/python scripts/design_simulations.py --trials 10000 --event-trials 1000 --seed 2025
 	$(BIN)/python scripts/stopping_simulation.py --trials 2000 --seed 2025
 	$(BIN)/python scripts/nph_power.py --trials 2000 --seed 2025
+	$(BIN)/python scripts/stratification_simulation.py --trials 1000 --seed 2025
 	$(BIN)/python scripts/precompute_sampling.py --trials 1000 --seed 2025 --true-hrs 0.7,0.75,0.8,0.85,0.9,0.95,1,1.05,1.1,1.15,1.2,1.25,1.3
 	$(BIN)/python scripts/accuracy_study.py --trials 420 --out data/reconstructed/accuracy_study.csv
 	$(BIN)/python scripts/reconstruction_comparison.py --out data/reconstructed/comparison.csv
