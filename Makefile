@@ -85,6 +85,7 @@ r-reference:  ## regenerate tests/r/*.json with R's survival, rpact and mvtnorm 
 	Rscript tests/r/reference.R
 	Rscript tests/r/rpact_reference.R
 	Rscript tests/r/nph_reference.R
+	Rscript tests/r/stratified_reference.R
 
 data: $(INSTALLED)  ## regenerate every simulated/reconstructed table in data/ (about 6 minutes; then `make nb`)
 	@# The pseudo-IPD comes first: it fits the enrolment shape that every other simulation reads.
@@ -92,6 +93,7 @@ data: $(INSTALLED)  ## regenerate every simulated/reconstructed table in data/ (
 	$(BIN)/python scripts/design_simulations.py --trials 10000 --event-trials 1000 --seed 2025
 	$(BIN)/python scripts/stopping_simulation.py --trials 2000 --seed 2025
 	$(BIN)/python scripts/nph_power.py --trials 2000 --seed 2025
+	$(BIN)/python scripts/stratification_simulation.py --trials 1000 --seed 2025
 	$(BIN)/python scripts/precompute_sampling.py --trials 1000 --seed 2025 --true-hrs 0.7,0.75,0.8,0.85,0.9,0.95,1,1.05,1.1,1.15,1.2,1.25,1.3
 	$(BIN)/python scripts/accuracy_study.py --trials 420 --out data/reconstructed/accuracy_study.csv
 	$(BIN)/python scripts/reconstruction_comparison.py --out data/reconstructed/comparison.csv

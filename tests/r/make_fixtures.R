@@ -97,3 +97,27 @@ uncensored_arm <- data.frame(
   stratum = c("s1", "s2", "s1", "s2", "s1", "s2", "s1", "s2", "s1", "s2", "s1", "s2", "s1", "s2")
 )
 write_fixture(uncensored_arm, "uncensored_arm")
+
+# (g) Strongly prognostic strata, for tests/r/stratified_reference.R: about 600 patients, nodal
+# status in three levels whose hazards rise ninefold, and a weakly prognostic surgery factor.
+# The same true hazard ratio, 0.6, in every level (so the test of interaction has nothing to
+# find); times rounded to 0.1 month, so events tie. Made up: not trial data.
+set.seed(20250404)
+n <- 600
+nodes <- sample(c("0", "1-3", ">=4"), n, replace = TRUE, prob = c(0.5, 0.35, 0.15))
+surgery <- sample(c("BCS", "mastectomy"), n, replace = TRUE, prob = c(0.55, 0.45))
+arm <- sample(c("control", "experimental"), n, replace = TRUE)
+hazard <- c("0" = 0.006, "1-3" = 0.018, ">=4" = 0.054)[nodes] *
+  ifelse(surgery == "mastectomy", 1.2, 1) * ifelse(arm == "experimental", 0.6, 1)
+event_time <- rexp(n, hazard)
+dropout_time <- rexp(n, 0.004)
+potential <- 48 - runif(n, 0, 36)
+time <- pmin(event_time, dropout_time, potential)
+prognostic <- data.frame(
+  time = pmax(round(time, 1), 0.1),
+  event = as.integer(event_time <= pmin(dropout_time, potential)),
+  arm = arm,
+  nodes = nodes,
+  surgery = surgery
+)
+write_fixture(prognostic, "prognostic")

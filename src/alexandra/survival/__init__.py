@@ -13,6 +13,8 @@ The face of the survival package: its three modules, one idea each.
 - the summaries every rebuild is judged by (``_summary``) — :func:`compare_arms` (Cox, log-rank,
   and patients, events and median per arm, from one data frame), :func:`km_gap` (two
   Kaplan–Meier curves compared) and :func:`median_survival`;
+- subgroups (``_interaction``) — :func:`interaction_test`: the hazard ratio in each level of a
+  factor and the Wald test of interaction, as R's ``coxph(~ arm + arm:factor + strata(factor))``;
 - the one Cox fit (``_cox``) — :func:`cox_from_risk_sets`: Efron's ties, strata, many trials at once;
 - when one hazard ratio is not enough (``_weighted``, ``_time_varying``) —
   :func:`weighted_logrank_test` (Fleming–Harrington G(ρ, γ)), :func:`maxcombo_test`,
@@ -42,6 +44,7 @@ from alexandra.survival._curves import (
     reverse_km_followup,
     rmst,
 )
+from alexandra.survival._interaction import InteractionTest, interaction_test
 from alexandra.survival._summary import (
     ArmsComparison,
     KMGap,
@@ -96,6 +99,8 @@ __all__ = [
     "maxcombo_test",
     "weighted_logrank_scores",
     "weighted_logrank_test",
+    "InteractionTest",
+    "interaction_test",
     "ArmsComparison",
     "KMGap",
     "compare_arms",

@@ -4,8 +4,9 @@ book with no kernel and as live ipywidgets for JupyterLab, Binder and Colab.
 The kit (:class:`BookWidget`, :class:`Control`, :class:`Readout`), the widgets of the
 uncertainty chapter (:func:`precision`, :func:`reading_the_ci`, :func:`bayesian`,
 :func:`conditional_power_widget`, :func:`sampling`, :func:`subgroups`) and of the stopping-early
-chapter (:func:`monitoring_chart`, :func:`monitoring_live`) and of the chapter on effects that change
-over time (:func:`nonproportional`).
+chapter (:func:`monitoring_chart`, :func:`monitoring_live`), of the reconstruction chapter
+(:func:`stratification`: prognostic strata and the stratified hazard ratio) and of the chapter on effects
+that change over time (:func:`nonproportional`).
 """
 
 from alexandra.widgets._kit import (
@@ -44,6 +45,12 @@ from alexandra.widgets._simulation import (
     sampling,
     subgroups,
 )
+from alexandra.widgets._stratification import (
+    STRATIFICATION_FILE,
+    load_stratification,
+    stratification,
+    stratification_row,
+)
 from alexandra.widgets._uncertainty import (
     all_widgets,
     bayesian,
@@ -65,11 +72,13 @@ __all__ = [
     "PLOT_HEIGHT",
     "PLOT_WIDTH",
     "Readout",
+    "STRATIFICATION_FILE",
     "all_widgets",
     "bayesian",
     "conditional_power_widget",
     "interval_readout",
     "load_nph_power",
+    "load_stratification",
     "marker_rules",
     "monitoring_chart",
     "monitoring_futility_rules",
@@ -84,6 +93,8 @@ __all__ = [
     "published_hr",
     "reading_the_ci",
     "sampling",
+    "stratification",
+    "stratification_row",
     "subgroups",
     "total_events",
 ]
