@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from alexandra import widgets
+from browser import wait_until_drawn
 from conftest import OfflinePage
 from test_widgets_browser import chart_of, set_controls, wait_for_lines
 
@@ -30,11 +31,7 @@ POSITIONS = [
 def open_page(offline: OfflinePage, book_url: str) -> Any:
     page = offline.page
     page.goto(f"{book_url}/{PAGE}", wait_until="load")
-    page.wait_for_function(
-        "() => { const charts = [...document.querySelectorAll('.alexandra-vega')];"
-        " return charts.length > 0 && charts.every(div => div.dataset.drawnWidth && div.querySelector('svg')); }",
-        timeout=20_000,
-    )
+    wait_until_drawn(page, timeout=20_000)  # charts are drawn when scrolled near; this draws them all
     return page
 
 

@@ -109,8 +109,8 @@ def stratification(folder: str | Path | None = None) -> BookWidget:
         labels = list(_ANALYSES.values())
         legend = alt.Legend(orient="top", title=None)
         encoding = {
-            "x": alt.X("strength:Q", title="How prognostic the strata are (hazard ratio between neighbouring strata)"),
-            "y": alt.Y("hr:Q", title="Mean hazard ratio of simulated trials", scale=alt.Scale(zero=False, nice=True)),
+            "x": alt.X("strength:Q", title="Prognostic strength of the strata"),
+            "y": alt.Y("hr:Q", title="Mean hazard ratio", scale=alt.Scale(zero=False, nice=True)),
             "color": alt.Color(
                 "analysis:N", scale=alt.Scale(domain=labels, range=[PALETTE["blue"], PALETTE["orange"]]), legend=legend
             ),
