@@ -68,6 +68,7 @@ from alexandra.reconstruction import (
     guyot,
     published_figure,
     simulate_trial,
+    trial_conduct,
 )
 from generated_table import write_table  # scripts/ is on the path when a script runs
 
@@ -163,8 +164,9 @@ def simulate(plan: TrialDesign) -> pd.DataFrame:
     if not scenario.crossing:
         return simulate_trial(plan.n_per_arm, plan.hazard_ratio, scenario.baseline, **arguments)  # type: ignore[arg-type]
     # Crossing curves: the experimental arm's hazard is CROSSING_EARLY_HR times the control's for
-    # CROSSING_MONTHS, then hazard_ratio times it. Entry, data cut and dropout as in simulate_trial.
+    # CROSSING_MONTHS, then hazard_ratio times it. Enrolment, data cut and loss: the conduct of simulate_trial.
     rng = np.random.default_rng(plan.seed)
+    conduct = trial_conduct(scenario.accrual_months, scenario.followup_months, scenario.dropout_rate)
     rate = math.log(2) / scenario.control_median_months
     arms = []
     for arm in ("control", "experimental"):
@@ -178,10 +180,8 @@ def simulate(plan: TrialDesign) -> pd.DataFrame:
                 unit_hazard / (rate * CROSSING_EARLY_HR),
                 CROSSING_MONTHS + (unit_hazard - early_hazard) / (rate * plan.hazard_ratio),
             )
-        entry = rng.uniform(0.0, scenario.accrual_months, size=plan.n_per_arm)
-        censor_time = scenario.accrual_months + scenario.followup_months - entry
-        if scenario.dropout_rate > 0:
-            censor_time = np.minimum(censor_time, rng.exponential(1.0 / scenario.dropout_rate, size=plan.n_per_arm))
+        entry, loss = rng.random(plan.n_per_arm), rng.random(plan.n_per_arm)
+        censor_time = conduct.draw(entry, loss).last_contact
         has_event = event_time <= censor_time
         arms.append(
             pd.DataFrame(

@@ -57,7 +57,10 @@ def test_from_aggregates_meets_its_constraints(pseudo: PseudoIPD) -> None:
         assert achieved.q1 == pytest.approx(q1, abs=1.5)
         assert achieved.q3 == pytest.approx(q3, abs=1.5)
     at_risk_month, at_risk = AGGREGATES["at_risk"]  # type: ignore[misc]
-    assert survival.number_at_risk(data.time, data.event, [at_risk_month])[0] == pytest.approx(at_risk, abs=15)
+    # Drawn once from the fit of expected values, the number at risk varies by about its square root between
+    # seeds (93 to 117 for seeds 5 to 9 against 109): three times that is the tolerance.
+    tolerance = 3 * at_risk**0.5
+    assert survival.number_at_risk(data.time, data.event, [at_risk_month])[0] == pytest.approx(at_risk, abs=tolerance)
     assert data.time.max() <= 48.0
     hazard_ratio = survival.cox_hazard_ratio(data.time, data.event, data.arm, reference="control")
     assert hazard_ratio.hr == pytest.approx(SOURCE_HR, abs=0.005)

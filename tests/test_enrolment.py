@@ -92,7 +92,7 @@ def test_reported_followup_runs_to_the_last_contact() -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: Enrolment(0.0), r"window_months=0"),
+        (lambda: Enrolment(-1.0), r"window_months=-1"),
         (lambda: Enrolment(10.0, ramp_months=12.0), r"ramp_months=12"),
         (lambda: Enrolment(10.0, ramp_power=0.0), r"ramp_power=0"),
         (lambda: Enrolment(10.0, end_rate=-1.0), r"end_rate=-1"),
@@ -132,3 +132,10 @@ def test_the_alexandra_model_meets_the_published_follow_up() -> None:
         assert median == pytest.approx(published_followup.number, abs=1.0)
         assert q1 == pytest.approx(published_followup.lower, abs=1.0)
         assert q3 == pytest.approx(published_followup.upper, abs=1.0)
+
+
+def test_a_window_of_no_months_enrols_everyone_on_the_first_day() -> None:
+    """As a simulated trial without accrual does (alexandra.reconstruction.trial_conduct)."""
+    everyone = Enrolment(0.0)
+    assert everyone.entry_months([0.1, 0.5, 0.9]).tolist() == [0.0, 0.0, 0.0]
+    assert everyone.share_enrolled([0.0, 3.0]).tolist() == [1.0, 1.0]

@@ -10,7 +10,7 @@ import pytest
 
 from alexandra import survival
 from alexandra.errors import DataError
-from alexandra.reconstruction import digitise_curve, published_figure, risk_table, simulate_trial
+from alexandra.reconstruction import digitise_curve, published_figure, risk_table, simulate_trial, trial_conduct
 
 LARGE = 20_000  # patients per arm: sampling error of rates about 1-2%
 
@@ -174,3 +174,15 @@ def test_published_figure_gives_each_arm_its_size_events_and_table() -> None:
 def test_bad_reader_settings_are_refused(call: object, named: str) -> None:
     with pytest.raises(DataError, match=named):
         call()  # type: ignore[operator]
+
+
+def test_the_simulated_trial_is_enrolled_and_followed_by_the_books_one_model() -> None:
+    """simulate_trial draws entry and loss from reconstruction.trial_conduct (a design.Conduct)."""
+    conduct = trial_conduct(24.0, 36.0, dropout_rate=0.02)
+    assert conduct.enrolment.window_months == 24.0 and conduct.cut_months == 60.0
+    assert conduct.followup.loss_rate == pytest.approx(0.02)
+    trial = simulate_trial(3000, 1.0, accrual_months=24, followup_months=36, dropout_rate=0.02, seed=11)
+    censored = trial[trial.event == 0]
+    # Nobody is followed beyond the data cut, and the losses make follow-up shorter than the cut allows.
+    assert trial.time.max() <= 60.0
+    assert (censored.time < 36.0).mean() > 0.2

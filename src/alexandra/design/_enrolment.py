@@ -88,7 +88,7 @@ class Enrolment:
 
     def __post_init__(self) -> None:
         where = "Enrolment"
-        checks.positive(where, "window_months", self.window_months)
+        checks.number(where, "window_months", self.window_months, low=0)
         checks.number(where, "ramp_months", self.ramp_months, low=0, high=self.window_months)
         checks.positive(where, "ramp_power", self.ramp_power)
         checks.number(where, "end_rate", self.end_rate, low=0)
@@ -115,6 +115,8 @@ class Enrolment:
 
     def share_enrolled(self, months: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Share of the patients enrolled by ``months`` months after the start."""
+        if self.window_months == 0:
+            return np.ones(np.shape(months))
         t = np.clip(np.asarray(months, dtype=float), 0, self.window_months)
         in_ramp = np.minimum(t, self.ramp_months)
         ramp = self._ramp_area * (in_ramp / self.ramp_months) ** (self.ramp_power + 1) if self.ramp_months > 0 else 0.0

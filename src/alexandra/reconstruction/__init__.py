@@ -71,6 +71,7 @@ from alexandra.reconstruction._simulate import (
     published_figure,
     risk_table,
     simulate_trial,
+    trial_conduct,
 )
 
 __all__ = [
@@ -113,6 +114,7 @@ __all__ = [
     "regeneration_check",
     "risk_table",
     "simulate_trial",
+    "trial_conduct",
     "warn_changes",
     "write_pseudo_ipd",
 ]

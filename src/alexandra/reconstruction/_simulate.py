@@ -6,11 +6,12 @@ trials simulated here: the simulated patients are the truth, and
 Kaplan–Meier curve as a digitiser reads it and the numbers at risk printed
 under it. The same trials serve as the "teaching trial" of the chapters.
 
-Time is in months. Patients enter uniformly over ``accrual_months``; the
-analysis happens ``followup_months`` after the last patient entered, so each
-patient's potential follow-up runs from ``followup_months`` (last to enter)
-to ``accrual_months + followup_months`` (first to enter). Patients may also
-drop out at a constant rate. All of it is fixed by ``seed``.
+Time is in months. Patients are enrolled and followed in the book's one model of a trial's
+conduct (:class:`alexandra.design.Conduct`, see :func:`trial_conduct`): they enter uniformly over
+``accrual_months``; the analysis happens ``followup_months`` after the last patient entered, so each
+patient's potential follow-up runs from ``followup_months`` (last to enter) to
+``accrual_months + followup_months`` (first to enter). Patients may also be lost to follow-up at a
+constant rate. All of it is fixed by ``seed``.
 
 >>> trial = simulate_trial(n_per_arm=300, hazard_ratio=0.7, seed=1)
 >>> trial.groupby("arm").size().to_dict()
@@ -34,6 +35,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from alexandra import checks, survival
+from alexandra.design import Conduct, Enrolment, FollowUpPlan
 
 __all__ = [
     "SIMULATED_ARMS",
@@ -43,6 +45,7 @@ __all__ = [
     "published_figure",
     "risk_table",
     "simulate_trial",
+    "trial_conduct",
 ]
 
 SIMULATED_ARMS = ("control", "experimental")
@@ -129,6 +132,7 @@ def simulate_trial(
         delay_months,
     )
     rng = np.random.default_rng(seed)
+    conduct = trial_conduct(accrual_months, followup_months, dropout_rate)
     arms = []
     for arm in SIMULATED_ARMS:
         unit_hazard = rng.exponential(size=n_per_arm)  # cumulative hazard at which each patient has the event
@@ -136,14 +140,34 @@ def simulate_trial(
         event_time = _event_times(
             unit_hazard, arm_hazard_ratio, baseline, control_median_months, weibull_shape, delay_months
         )
-        entry = rng.uniform(0.0, accrual_months, size=n_per_arm)
-        censor_time = accrual_months + followup_months - entry
-        if dropout_rate > 0:
-            censor_time = np.minimum(censor_time, rng.exponential(1.0 / dropout_rate, size=n_per_arm))
+        censor_time = _last_contact(conduct, n_per_arm, rng)
         event = event_time <= censor_time
         time = np.where(event, event_time, censor_time)
         arms.append(pd.DataFrame({"time": time, "event": event.astype(np.int64), "arm": arm}))
     return pd.concat(arms, ignore_index=True)
+
+
+def trial_conduct(accrual_months: float, followup_months: float, dropout_rate: float) -> Conduct:
+    """How a simulated trial enrols and follows its patients, in the book's one model of a trial's conduct.
+
+    Uniform enrolment over ``accrual_months``, a data cut ``followup_months`` after it, and loss to
+    follow-up at the constant rate ``dropout_rate`` per month; assessment is continuous (a simulated
+    patient is censored when last seen).
+
+    >>> conduct = trial_conduct(24.0, 36.0, dropout_rate=0.01)
+    >>> conduct.cut_months, round(conduct.followup.annual_loss, 4)
+    (60.0, 0.1131)
+    """
+    plan = FollowUpPlan(annual_loss=-math.expm1(-12.0 * dropout_rate), assessment_months=None)
+    return Conduct(Enrolment(accrual_months), plan, accrual_months + followup_months)
+
+
+def _last_contact(conduct: Conduct, n: int, rng: np.random.Generator) -> npt.NDArray[np.float64]:
+    """Months from randomisation to the last contact of ``n`` patients (the data cut or their loss)."""
+    entry = rng.random(n)
+    # Without loss no uniform is drawn for it, so trials without dropout keep their random stream.
+    loss = rng.random(n) if conduct.followup.loss_rate > 0 else np.full(n, 0.5)
+    return conduct.draw(entry, loss).last_contact
 
 
 def _event_times(
