@@ -9,6 +9,7 @@ function) count like any other; ``if TYPE_CHECKING:`` imports, which never run, 
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import pkgutil
 from pathlib import Path
@@ -39,6 +40,7 @@ FACES = ("published", "survival", "design", "inference", "reconstruction", "widg
 INTERNAL = {"alexandra.reconstruction._calibration"}  # the optimiser behind from_aggregates: no public names
 
 
+@functools.cache
 def modules() -> dict[str, Path]:
     found = {"alexandra": SRC / "__init__.py"}
     for info in pkgutil.walk_packages([str(SRC)], "alexandra."):

@@ -4,9 +4,7 @@ Read over the built HTML (``make book``): every whole number of four or more dig
 reads must have its separators ("2,199", "10,000"), except a year (1900–2100), a number inside code,
 a formula, a reference or a link address (DOI, URL), or part of an identifier or a date (NCT03498716,
 2018-06-01, 333:1150-1160). Prose (Markdown cells, glue format specs such as ``{glue:text}`key:,.0f```)
-is checked on every page; tables and other outputs of code cells on every page but those listed in
-``CODE_OUTPUTS_PENDING``, whose numbers are formatted by code cells or ``src/`` (strict xfail: when they
-are fixed, the entry must go).
+and tables and other outputs of code cells are checked on every page.
 """
 
 from __future__ import annotations
@@ -27,8 +25,6 @@ NOT_PROSE = (
     "script, style, pre, code, kbd, samp, .math, mjx-container, .cell_input, div.highlight,"
     " .citation, .bibliography, .footnote, .headerlink"
 )
-#: Pages whose code-cell outputs print numbers without separators; the formats are in code cells or src/.
-CODE_OUTPUTS_PENDING: dict[str, str] = {}
 
 
 def is_year(text: str) -> bool:
@@ -77,15 +73,7 @@ def test_prose_numbers_have_separators(book_html: Path, page_path: str) -> None:
     assert bare_numbers(prose) == [], f"{page_path}: numbers >= 1000 without thousands separators"
 
 
-@pytest.mark.parametrize(
-    "page_path",
-    [
-        pytest.param(path, marks=pytest.mark.xfail(reason=CODE_OUTPUTS_PENDING[path], strict=True))
-        if path in CODE_OUTPUTS_PENDING
-        else path
-        for path in content_pages()
-    ],
-)
+@pytest.mark.parametrize("page_path", content_pages())
 def test_output_numbers_have_separators(book_html: Path, page_path: str) -> None:
     _, outputs = reader_text(book_html / page_path)
     assert bare_numbers(outputs) == [], f"{page_path}: code-cell outputs print numbers >= 1000 without separators"

@@ -300,7 +300,8 @@ def reading_uncertainty(
             raise DataError(f"reading_uncertainty, arm {arm!r}: {problem}") from None
         cleaned[arm] = (clean.time, clean.survival)
     try:
-        base = survival.compare_arms(_rebuild(arms, cleaned, risk, totals), reference=arms[0]).hazard_ratio
+        rebuilt = _rebuild(arms, cleaned, risk, totals)
+        base = survival.cox_hazard_ratio(rebuilt.time, rebuilt.event, rebuilt.arm, reference=arms[0])
     except DataError as problem:
         raise DataError(f"reading_uncertainty: {problem}") from None
     rng = np.random.default_rng(seed)
