@@ -30,14 +30,11 @@ $(ASSETS): package.json package-lock.json
 	@touch $@
 
 book: $(INSTALLED) $(ASSETS)  ## execute every chapter and build the HTML book into _build/html
-	@rm -rf _build/html
-	@# jupyter-cache keys a notebook on its code cells only: when the package, the data or the pins change,
-	@# every chapter is executed again (the hash is that of src/alexandra, data/ and requirements.txt).
-	@mkdir -p _build; sources=$$($(BIN)/python scripts/notebook_outputs.py hash); \
-	if [ "$$(cat $(STAMP) 2>/dev/null)" != "$$sources" ]; then \
-	  rm -rf _build/.jupyter_cache _build/jupyter_execute $(STAMP); \
-	  echo "src/, data/ or requirements.txt changed since the last build: executing every chapter."; fi; \
-	$(BIN)/jupyter-book build --all -W -n --keep-going . || { \
+	@rm -rf _build/html _build/jupyter_execute
+	@# Every chapter is executed inline on every build (myst-nb evaluates the prose's expressions in its
+	@# kernel). The stamp records which package, data and pins the outputs were made with (make nb checks it).
+	@mkdir -p _build; sources=$$($(BIN)/python scripts/notebook_outputs.py hash); rm -f $(STAMP); \
+	ALEXANDRA_BOOK_BUILD=1 $(BIN)/jupyter-book build --all -W -n --keep-going . || { \
 	  echo "error: the book did not build. A cell raised, a reference is broken or a file is missing:" >&2; \
 	  echo "       see the WARNING/ERROR lines above (failed notebooks leave a log in _build/html/reports/)." >&2; \
 	  exit 1; }; \

@@ -1,18 +1,18 @@
 """Committed notebook outputs: compare them with the build's, and save the build's into book/.
 
-The book build (``make book``) executes every chapter and keeps the outputs in
-its jupyter-cache (``_build/.jupyter_cache``), from which the pages are drawn.
+The book build (``make book``) executes every chapter inline and writes each
+executed notebook to ``_build/jupyter_execute/`` (with every prose expression's
+result in its markdown cell's ``user_expressions``, see ``_ext/inline_numbers.py``).
 The regression test (``tests/test_notebooks.py``) compares those outputs with
 the ones committed in ``book/``, so each notebook runs once per ``make test``;
 ``make nb`` copies the build's outputs into ``book/`` to accept a change on
-purpose. (Not ``_build/jupyter_execute/``: when a chapter comes from the cache,
-myst-nb writes the source notebook there, with its committed outputs.)
+purpose.
 
 Numbers are compared as the reader sees them, not bit for bit:
 
-- a glued number whose every use in the markdown has a format
-  (``{glue:text}`key:.2f` ``) is compared formatted, as printed on the page;
-- every other number is compared to a relative 1e-9: far below any precision
+- a number in the prose (``{eval}`glued["key:.2f"]` ``) is compared as the page
+  prints it: the expression's result stored in its markdown cell;
+- every number in a code cell's output is compared to a relative 1e-9: far below any precision
   the book prints, far above the last-bit differences between processors
   (numpy's AVX2 and AVX-512 code paths are not bit-identical);
 - fields that change from run to run are dropped (:data:`VOLATILE`) or masked
@@ -26,7 +26,6 @@ Usage (``make nb``)::
 from __future__ import annotations
 
 import argparse
-import ast
 import copy
 import hashlib
 import json
@@ -37,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-CACHE = ROOT / "_build" / ".jupyter_cache"
+EXECUTED = ROOT / "_build" / "jupyter_execute"
 SOURCES_STAMP = ROOT / "_build" / "sources.sha256"
 """Written by ``make book``: the hash of src/ and data/ that the build executed with."""
 
@@ -65,24 +64,8 @@ VOLATILE_TEXT: tuple[tuple[str, str, str], ...] = (
 
 NUMBER = re.compile(r"-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 RELATIVE_TOLERANCE = 1e-9
-GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`]+)`")
 NOTEBOOK_METADATA_KEPT = ("kernelspec",)
 """Notebook metadata a committed notebook keeps (``language_info`` names the Python patch release of whoever ran it)."""
-
-
-def glue_formats(notebook: dict[str, Any]) -> dict[str, set[str]]:
-    """For each glued key, the format specs of its uses in markdown ('' for a use without one).
-
-    >>> sorted(glue_formats({"cells": [{"cell_type": "markdown", "source": "HR {glue:text}`hr:.2f`, {glue}`hr`"}]})["hr"])
-    ['', '.2f']
-    """
-    formats: dict[str, set[str]] = {}
-    for cell in notebook["cells"]:
-        if cell["cell_type"] == "markdown":
-            for role in GLUE_ROLE.findall(_text(cell["source"])):
-                key, _, spec = role.partition(":")
-                formats.setdefault(key.strip(), set()).add(spec.strip())
-    return formats
 
 
 def _text(value: str | list[str]) -> str:
@@ -95,22 +78,6 @@ def _masked(text: str) -> str:
     return text
 
 
-def _as_displayed(text: str, specs: set[str]) -> str | None:
-    """A glued number as every markdown use prints it, or None when it is not a number printed with formats only."""
-    if not specs or "" in specs:
-        return None
-    try:
-        value = ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return None
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return None
-    try:
-        return " | ".join(f"{{:{spec}}}".format(value) for spec in sorted(specs))
-    except ValueError:
-        return None
-
-
 def _field_text(value: Any) -> str:
     """An output field as text: strings and lists of lines joined, JSON (a Vega-Lite spec) dumped."""
     if isinstance(value, str):
@@ -120,20 +87,11 @@ def _field_text(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
 
-def _same_as_displayed(committed: str, executed: str, specs: set[str]) -> bool:
-    """Equal as the page shows it: a glued number by its formats, anything else number by number."""
-    shown = _as_displayed(committed, specs), _as_displayed(executed, specs)
-    if shown[0] is not None and shown[1] is not None:
-        return shown[0] == shown[1]
-    return _same_text(_masked(committed), _masked(executed))
-
-
 def snapped(committed: dict[str, Any], executed: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``executed`` in which every output field equal as displayed takes the committed text.
 
     What is left differs in a way a reader could see; pytest-notebook's diff then reports it.
     """
-    formats = glue_formats(committed)
     result = copy.deepcopy(executed)
     for old_cell, new_cell in zip(committed["cells"], result["cells"], strict=True):
         # Outputs pair up in order; any left over in either notebook is a difference the diff reports.
@@ -146,10 +104,9 @@ def snapped(committed: dict[str, Any], executed: dict[str, Any]) -> dict[str, An
                 and _same_text(_masked(_field_text(old["text"])), _masked(_field_text(new["text"])))
             ):
                 new["text"] = old["text"]
-            specs = formats.get(old.get("metadata", {}).get("scrapbook", {}).get("name", ""), set())
             for mime, value in old.get("data", {}).items():
-                if mime in new.get("data", {}) and _same_as_displayed(
-                    _field_text(value), _field_text(new["data"][mime]), specs
+                if mime in new.get("data", {}) and _same_text(
+                    _masked(_field_text(value)), _masked(_field_text(new["data"][mime]))
                 ):
                     new["data"][mime] = value
     return result
@@ -197,18 +154,36 @@ def coalesced_streams(notebook: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def prose_differences(committed: dict[str, Any], executed: dict[str, Any]) -> list[str]:
+    """The prose's numbers that print differently: one line per expression whose stored result changed."""
+    found = []
+    for index, (old, new) in enumerate(zip(committed["cells"], executed["cells"], strict=True)):
+        shown = [
+            [
+                (e["expression"], _text(e["result"].get("data", {}).get("text/plain", "")))
+                for e in cell.get("metadata", {}).get("user_expressions", [])
+            ]
+            for cell in (old, new)
+        ]
+        if shown[0] != shown[1]:
+            found.append(f"cell {index}: the prose prints {shown[0]}, now {shown[1]}")
+    return found
+
+
 def differences(committed: dict[str, Any], executed: dict[str, Any]) -> str:
-    """pytest-notebook's diff of the outputs a reader would see differ; empty when they agree."""
+    """What a reader would see differ, in the prose and in pytest-notebook's diff of the outputs; empty when they agree."""
     import nbformat
     from pytest_notebook.diffing import diff_notebooks, diff_to_string, filter_diff
 
     if [_text(c["source"]) for c in committed["cells"]] != [_text(c["source"]) for c in executed["cells"]]:
         return "the cells differ: the build executed another version of this notebook (run `make book`)"
+    prose = prose_differences(committed, executed)
     committed, executed = coalesced_streams(committed), coalesced_streams(executed)
     # nbformat.reads joins multi-line strings, so that a list of lines and its text compare equal.
     before, after = (nbformat.reads(json.dumps(nb), as_version=4) for nb in (committed, snapped(committed, executed)))
     diff = filter_diff(diff_notebooks(before, after), list(DIFF_IGNORE))
-    return diff_to_string(before, diff, use_color=False) if diff else ""
+    outputs = diff_to_string(before, diff, use_color=False) if diff else ""
+    return "\n".join([*prose, outputs] if outputs else prose)
 
 
 SOURCES = ("src/alexandra", "data", "requirements.txt")
@@ -240,24 +215,17 @@ def build_is_current() -> str | None:
 
 
 def executed(notebook: Path) -> dict[str, Any]:
-    """``notebook`` with the outputs the last build executed (its cells as they are now).
+    """``notebook`` as the last build executed it (outputs and the prose's expression results).
 
     Raises
     ------
     LookupError
-        No build, or a code cell changed since the build executed the notebook.
+        No build, or the build did not execute this notebook.
     """
-    import nbformat
-    from jupyter_cache import get_cache
-
-    if not CACHE.is_dir():
-        raise LookupError(f"{CACHE} not found: run `make book`")
-    source = nbformat.read(notebook, as_version=4)
-    try:
-        _, merged = get_cache(str(CACHE)).merge_match_into_notebook(source)
-    except KeyError:
-        raise LookupError(f"{notebook.name}: its code changed since the book was built: run `make book`") from None
-    result: dict[str, Any] = json.loads(nbformat.writes(merged))
+    built = EXECUTED / notebook.resolve().relative_to(ROOT)
+    if not built.is_file():
+        raise LookupError(f"{built} not found: run `make book`")
+    result: dict[str, Any] = json.loads(built.read_text(encoding="utf-8"))
     return result
 
 
@@ -281,10 +249,16 @@ def save(notebook: Path) -> None:
     except LookupError as error:
         raise SystemExit(f"error: {error}") from None
     committed = json.loads(notebook.read_text(encoding="utf-8"))
+    if [_text(c["source"]) for c in committed["cells"]] != [_text(c["source"]) for c in built["cells"]]:
+        raise SystemExit(f"error: {notebook}: its cells changed since the book was built: run `make book`")
     for cell, run in zip(committed["cells"], built["cells"], strict=True):
         if cell["cell_type"] == "code":
             cell["outputs"] = run.get("outputs", [])
             cell["execution_count"] = run.get("execution_count")
+        elif "user_expressions" in run.get("metadata", {}):
+            cell.setdefault("metadata", {})["user_expressions"] = run["metadata"]["user_expressions"]
+        else:
+            cell.get("metadata", {}).pop("user_expressions", None)
     notebook.write_text(json.dumps(cleaned(committed), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

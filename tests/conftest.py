@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BOOK_HTML = Path(os.environ.get("ALEXANDRA_BOOK_HTML", ROOT / "_build" / "html"))
 
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "_ext"))  # the book's Sphinx extensions, for their helpers
 
 # The browser helpers live with the scripts that print the PDF and run the benchmarks (scripts/browser.py).
 from browser import CHROMIUM, launch  # noqa: E402

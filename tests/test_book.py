@@ -1,4 +1,4 @@
-"""alexandra.glue: the glue helper turns numpy scalars into plain numbers and rejects the rest."""
+"""alexandra.glue: numbers glued for the prose, formatted by ``glued["key:spec"]``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from alexandra.errors import DataError
-from alexandra.glue import glue_numbers, plain
+from alexandra.glue import Glued, glue_numbers, glued, plain
 
 
 def test_numpy_scalars_become_plain_numbers() -> None:
@@ -30,9 +30,30 @@ def test_glue_is_called_once_per_number_without_display(monkeypatch: pytest.Monk
     monkeypatch.setattr(myst_nb, "glue", lambda key, value, display=True: calls.append((key, value, display)))
     glue_numbers(a=1.5, b=np.float32(2.0))
     assert calls == [("a", 1.5, False), ("b", 2.0, False)]
+    assert glued["a:.2f"] == "1.50" and glued["b"] == "2.0"
+
+
+def test_prose_text_prints_without_quotes_and_a_new_value_replaces_the_old() -> None:
+    numbers = Glued()
+    numbers["events"] = np.int64(2199)
+    assert repr(numbers["events:,"]) == "2,199"
+    numbers["events"] = 2200  # an instructor changes a cell and runs it again
+    assert numbers["events:,"] == "2,200"
+
+
+def test_a_number_shown_before_it_is_glued_names_the_fix() -> None:
+    with pytest.raises(KeyError, match="run the code cell that computes it"):
+        Glued()["missing:.2f"]
+
+
+def test_a_format_that_does_not_fit_names_the_expression() -> None:
+    numbers = Glued()
+    numbers["when"] = "May 2023"
+    with pytest.raises(DataError, match=r'glued\["when:\.2f"\]'):
+        numbers["when:.2f"]
 
 
 @pytest.mark.parametrize("value", [[1, 2], None, np.array([1.0, 2.0]), {"x": 1}])
 def test_anything_else_is_a_data_error_naming_the_key(value: object) -> None:
-    with pytest.raises(DataError, match=r"glue_numbers\(bad=\.\.\.\)"):
+    with pytest.raises(DataError, match=r"glue\('bad', \.\.\.\)"):
         plain("bad", value)

@@ -1,7 +1,7 @@
 """Every chapter's outputs, as the book build executed them, compared with the committed ones.
 
-``make book`` executes each notebook once and keeps its outputs in the build's
-jupyter-cache; the regression test compares those outputs with the ones committed in ``book/`` at the precision the book prints them (see
+``make book`` executes each notebook once, inline, and writes it to ``_build/jupyter_execute``;
+the regression test compares those outputs with the ones committed in ``book/`` at the precision the book prints them (see
 ``scripts/notebook_outputs.py``). A changed number, table or text fails it; a
 changed last bit does not. To accept new outputs on purpose: ``make nb``
 (every notebook) or ``make nb NB=book/<name>.ipynb``, then commit.
@@ -18,6 +18,7 @@ import pytest
 
 import notebook_outputs  # scripts/ is on the path (tests/conftest.py)
 from conftest import ROOT
+from inline_numbers import EVAL_ROLE  # _ext/ is on the path (tests/conftest.py)
 
 
 def chapter_notebooks() -> list[Path]:
@@ -76,44 +77,33 @@ def outputs_where(notebook: dict, predicate) -> list[dict]:
     return [output for cell in notebook["cells"] for output in cell.get("outputs", []) if predicate(output)]
 
 
-def test_a_changed_glued_number_fails() -> None:
+def test_a_changed_number_in_the_prose_fails() -> None:
     committed = demo()
     changed = copy.deepcopy(committed)
-    glued = outputs_where(changed, lambda o: "demo_monthly_hazard" in json.dumps(o.get("metadata", {})))
-    assert glued, "demo.ipynb no longer glues demo_monthly_hazard"
-    glued[0]["data"]["application/papermill.record/text/plain"] = "0.5"
-    assert "papermill.record/text/plain" in notebook_outputs.differences(committed, changed)
+    shown = [
+        e
+        for cell in changed["cells"]
+        for e in cell["metadata"].get("user_expressions", [])
+        if "demo_monthly_hazard" in e["expression"]
+    ]
+    assert shown, "demo.ipynb no longer shows demo_monthly_hazard in its prose"
+    shown[0]["result"]["data"]["text/plain"] = "0.5"
+    assert "demo_monthly_hazard" in notebook_outputs.differences(committed, changed)
 
 
-def test_a_glued_number_is_compared_as_the_page_prints_it() -> None:
-    notebook = {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {},
-        "cells": [
-            {"cell_type": "markdown", "id": "a", "metadata": {}, "source": "HR {glue:text}`hr:.2f`"},
-            {
-                "cell_type": "code",
-                "id": "b",
-                "metadata": {},
-                "execution_count": 1,
-                "source": "glue('hr', hr)",
-                "outputs": [
-                    {
-                        "output_type": "display_data",
-                        "metadata": {"scrapbook": {"name": "hr"}},
-                        "data": {"application/papermill.record/text/plain": "1.1101"},
-                    }
-                ],
-            },
-        ],
-    }
-    same_on_page = copy.deepcopy(notebook)
-    same_on_page["cells"][1]["outputs"][0]["data"]["application/papermill.record/text/plain"] = "1.1099"
-    assert notebook_outputs.differences(notebook, same_on_page) == ""
-    other_on_page = copy.deepcopy(notebook)
-    other_on_page["cells"][1]["outputs"][0]["data"]["application/papermill.record/text/plain"] = "1.1049"
-    assert "1.1049" in notebook_outputs.differences(notebook, other_on_page)
+def test_a_number_in_the_prose_is_compared_as_the_page_prints_it() -> None:
+    def notebook(printed: str) -> dict:
+        expression = {"expression": 'glued["hr:.2f"]', "result": {"status": "ok", "data": {"text/plain": printed}}}
+        cell = {
+            "cell_type": "markdown",
+            "id": "a",
+            "metadata": {"user_expressions": [expression]},
+            "source": 'HR {eval}`glued["hr:.2f"]`',
+        }
+        return {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [cell]}
+
+    assert notebook_outputs.differences(notebook("1.11"), notebook("1.11")) == ""
+    assert "1.10" in notebook_outputs.differences(notebook("1.11"), notebook("1.10"))
 
 
 def test_a_changed_table_number_fails() -> None:
@@ -180,8 +170,27 @@ def test_published_numbers_are_glued_not_typed(notebook: Path) -> None:
     assert typed == [], f"{notebook.name}: published numbers typed into markdown cells (cell index, number)"
 
 
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=IDS)
+def test_prose_expressions_carry_their_committed_results(notebook: Path) -> None:
+    """Each markdown cell stores the printed result of every {eval} expression it shows, in order: JupyterLab
+    shows them before the chapter runs, and the regression test compares them."""
+    cells = read(notebook)["cells"]
+    for index, cell in enumerate(cells):
+        if cell["cell_type"] != "markdown":
+            continue
+        source = "".join(cell["source"])
+        stored = cell["metadata"].get("user_expressions", [])
+        assert [e["expression"] for e in stored] == EVAL_ROLE.findall(source), (
+            f"{notebook.name}, cell {index}: stored expression results do not match the prose (run make book, make nb)"
+        )
+        for entry in stored:
+            assert entry["result"]["status"] == "ok" and "".join(entry["result"]["data"]["text/plain"]).strip(), (
+                f"{notebook.name}, cell {index}: {entry['expression']} has no printed result"
+            )
+
+
 def test_the_build_stamp_changes_with_the_package_the_data_and_the_pins(tmp_path: Path, monkeypatch) -> None:
-    """What keeps `make book` from reusing outputs computed with an older package (jupyter-cache hashes code cells only)."""
+    """What keeps `make nb` from saving outputs computed with an older package or data."""
     for name, text in {
         "src/alexandra/constants.py": "LEVEL = 0.95\n",
         "data/published/a.csv": "key,value\n",

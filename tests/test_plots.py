@@ -31,12 +31,27 @@ def test_different_charts_get_different_element_ids() -> None:
     assert one.split('id="')[1][:17] != two.split('id="')[1][:17]
 
 
-def test_setup_enables_book_renderer_and_white_figures() -> None:
+def chart_bundle() -> dict:
+    bundle = alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q")._repr_mimebundle_()
+    return bundle[0] if isinstance(bundle, tuple) else bundle
+
+
+def test_setup_renders_for_the_book_when_the_book_builds_and_white_figures(monkeypatch) -> None:
+    monkeypatch.setenv(plots.BOOK_BUILD_VARIABLE, "1")
     plots.setup()
     assert alt.renderers.active == plots.RENDERER_NAME
     assert mpl.rcParams["savefig.facecolor"] == "white"
-    bundle = alt.Chart({"values": [{"x": 1}]}).mark_point().encode(x="x:Q")._repr_mimebundle_()
-    assert "text/html" in (bundle[0] if isinstance(bundle, tuple) else bundle)
+    html = chart_bundle()["text/html"]
+    assert "alexandraChart" in html and plots.LIVE_CHART_NOTE in html  # the note JupyterLab shows before a run
+
+
+def test_setup_renders_for_jupyterlab_in_a_live_notebook(monkeypatch) -> None:
+    """JupyterLab prefers HTML to Vega-Lite and draws Vega-Lite 5: a live chart carries no HTML."""
+    monkeypatch.delenv(plots.BOOK_BUILD_VARIABLE, raising=False)
+    plots.setup()
+    bundle = chart_bundle()
+    assert "text/html" not in bundle
+    assert bundle["application/vnd.vegalite.v5+json"]["$schema"].endswith("/v5.json")
 
 
 def test_arm_colours_come_from_the_colour_blind_safe_palette() -> None:

@@ -2,7 +2,7 @@
 
 The data-provenance page promises that a number printed elsewhere than the JAMA paper (tier
 ``secondary`` in ``data/published/alexandra.csv``) is marked wherever the book uses it. The mark
-is one MyST substitution, ``{{ secondary }}``, defined in ``_config.yml``.
+is one MyST role, ``{bdg-warning}`secondary```, which renders in the HTML book and in JupyterLab.
 
 The check is static, so it needs no kernel: it reads each notebook's code cells, finds which
 glued values carry a secondary number, and requires the badge in the same paragraph (or list
@@ -28,7 +28,7 @@ import yaml
 from conftest import ROOT
 from test_notebooks import NOTEBOOKS
 
-BADGE = "{{ secondary }}"
+BADGE = "{bdg-warning}`secondary`"
 #: Calls that pass a number through unchanged in kind: rounding, conversion, summing.
 PASS_THROUGH = {"float", "int", "round", "sum", "abs", "min", "max", "str", "Timestamp", "ceil", "floor"}
 #: Modules whose functions compute something new from their arguments (besides the book's own).
@@ -48,7 +48,7 @@ DERIVING = {
     "simulate",
     "widgets",
 }
-GLUED = re.compile(r"\{glue(?::[a-z]+)?\}`([^`:]+)(?::[^`]*)?`")
+GLUED = re.compile(r'\{eval\}`glued\["([^":]+)(?::[^"]*)?"\]`')
 
 
 def secondary_keys() -> set[str]:
@@ -206,10 +206,15 @@ def unbadged(cells: list[dict], patterns: list[str]) -> list[tuple[int, str]]:
     return missing
 
 
-def test_the_badge_is_defined_once_in_the_configuration() -> None:
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    assert "secondary" in config["parse"]["myst_substitutions"]
-    assert "substitution" in config["parse"]["myst_enable_extensions"]
+def test_no_page_uses_a_substitution_that_jupyterlab_cannot_render() -> None:
+    """The badge is a role, not a ``{{ substitution }}``: jupyterlab-myst renders roles only."""
+    prose = {page.name: page.read_text(encoding="utf-8") for page in (ROOT / "book").rglob("*.md")}
+    for notebook in NOTEBOOKS:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        prose[notebook.name] = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    used = [name for name, text in prose.items() if "{{" in text]
+    assert used == []
+    assert "myst_substitutions" not in yaml.safe_load((ROOT / "_config.yml").read_text())["parse"]
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).as_posix())
@@ -232,16 +237,16 @@ def test_the_check_catches_a_missing_badge() -> None:
             "code",
             'planned = published.get("idfs_events_planned").number\n'
             'interim = sum(published.get("interim_idfs_events", arm=a).number for a in ARMS)\n'
-            'glue("planned", float(planned), display=False)\n'
-            'glue("share", 100 * interim / planned, display=False)\n'
-            'glue("detectable", design.detectable_hazard_ratio(planned), display=False)\n'
-            'glue("final", published.get("idfs_hr_stratified").number, display=False)\n',
+            'glue("planned", float(planned))\n'
+            'glue("share", 100 * interim / planned)\n'
+            'glue("detectable", design.detectable_hazard_ratio(planned))\n'
+            'glue("final", published.get("idfs_hr_stratified").number)\n',
         ),
         _cell(
             "markdown",
-            "The design planned {glue:text}`planned:.0f` events.\n\n"
-            "The interim came at {glue:text}`share:.0f`% {{ secondary }}.\n\n"
-            "They detect {glue:text}`detectable:.2f`; the paper found {glue:text}`final:.2f`.\n",
+            'The design planned {eval}`glued["planned:.0f"]` events.\n\n'
+            'The interim came at {eval}`glued["share:.0f"]`% {bdg-warning}`secondary`.\n\n'
+            'They detect {eval}`glued["detectable:.2f"]`; the paper found {eval}`glued["final:.2f"]`.\n',
         ),
     ]
     assert sorted(secondary_glue_keys(cells, keys)) == ["planned", "share"]

@@ -38,9 +38,10 @@ def test_readout_quotes_are_escaped_for_vega() -> None:
     assert readout.text({"x": 1.234}) == "Patient's HR: 1.23"
 
 
-def test_chart_renders_with_the_book_renderer() -> None:
+def test_chart_renders_with_the_book_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
     from alexandra import plots
 
+    monkeypatch.setenv(plots.BOOK_BUILD_VARIABLE, "1")
     plots.setup()
     bundle = alt.renderers.get()(WIDGETS["precision"].chart().to_dict())
     assert "precision_events" in bundle["text/html"]

@@ -9,8 +9,11 @@ places the book is read:
   (``book/_static/charts.js``: it fits the chart to the width of the page);
   the page itself serves Vega, Vega-Lite and vega-embed from
   ``_static/vendor`` (see ``_ext/offline_assets.py``);
-* in **JupyterLab** (and Binder), the same output also carries the Vega-Lite
-  MIME bundle, which JupyterLab renders natively.
+* in **JupyterLab** (and Binder), a chapter run there draws its charts with
+  JupyterLab's own Vega-Lite renderer (:func:`jupyterlab_chart_bundle`). The
+  committed outputs, made by the book build, say so in a line of text until the
+  chapter runs: JupyterLab prefers an output's HTML to its Vega-Lite part, and
+  that HTML needs the book's scripts.
 
 :func:`kaplan_meier_figure` draws the journal-style Kaplan–Meier figure of both
 arms with the numbers at risk under it, labelled as reconstructed data.
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from typing import Any
 
@@ -66,6 +70,9 @@ ARM_LABELS: dict[str, str] = {
 }
 
 RENDERER_NAME = "alexandra_book"
+BOOK_BUILD_VARIABLE = "ALEXANDRA_BOOK_BUILD"
+"""Set to 1 by ``make book``: charts are rendered for the HTML book, not for a live notebook."""
+LIVE_CHART_NOTE = "Interactive chart: run the notebook (Run ▸ Run All Cells) to draw it here."
 
 #: The words every figure of reconstructed (pseudo-individual) data carries.
 RECONSTRUCTED_LABEL = "Reconstructed — not trial data"
@@ -88,7 +95,8 @@ def book_chart_bundle(spec: dict[str, Any], **metadata: Any) -> dict[str, Any]:
     spec_json = json.dumps(spec, sort_keys=True)
     element_id = "vega-" + hashlib.sha256(spec_json.encode()).hexdigest()[:12]
     html = (
-        f'<div class="alexandra-vega" id="{element_id}" role="figure"></div>\n'
+        f'<div class="alexandra-vega" id="{element_id}" role="figure">'
+        f'<p class="alexandra-vega-note">{LIVE_CHART_NOTE}</p></div>\n'
         "<script>\n"
         "(function () {\n"
         f"  const spec = {spec_json};\n"
@@ -100,6 +108,19 @@ def book_chart_bundle(spec: dict[str, Any], **metadata: Any) -> dict[str, Any]:
     return {
         "application/vnd.vegalite.v6+json": spec,
         "text/html": html,
+        "text/plain": "<Altair chart: interactive in the HTML book and in JupyterLab>",
+    }
+
+
+def jupyterlab_chart_bundle(spec: dict[str, Any], **metadata: Any) -> dict[str, Any]:
+    """Render a Vega-Lite spec in a live notebook: JupyterLab's own renderer (Vega-Lite 5) draws it.
+
+    >>> sorted(jupyterlab_chart_bundle({"mark": "point", "data": {"values": []}}))
+    ['application/vnd.vegalite.v5+json', 'text/plain']
+    """
+    schema = "https://vega.github.io/schema/vega-lite/v5.json"
+    return {
+        "application/vnd.vegalite.v5+json": {**spec, "$schema": schema},
         "text/plain": "<Altair chart: interactive in the HTML book and in JupyterLab>",
     }
 
@@ -123,8 +144,10 @@ def table(frame: pd.DataFrame, digits: int = 2) -> Any:
 def setup() -> None:
     """Apply the book's figure style and Altair renderer (call once per chapter).
 
-    In Google Colab, which renders neither the Vega-Lite MIME type nor the
-    book's local scripts, Altair's own Colab renderer is kept.
+    Charts are rendered for the HTML book when ``make book`` runs the chapter
+    (:data:`BOOK_BUILD_VARIABLE`), else for JupyterLab. In Google Colab, which
+    renders neither the Vega-Lite MIME type nor the book's local scripts,
+    Altair's own Colab renderer is kept.
     """
     sns.set_theme(context="notebook", style="whitegrid", palette=list(PALETTE.values()))
     # Opaque white figures stay readable when the book is switched to dark mode.
@@ -137,8 +160,8 @@ def setup() -> None:
             "figure.figsize": (7.0, 4.2),
         }
     )
-    if RENDERER_NAME not in alt.renderers.names():
-        alt.renderers.register(RENDERER_NAME, book_chart_bundle)
+    renderer = book_chart_bundle if os.environ.get(BOOK_BUILD_VARIABLE) == "1" else jupyterlab_chart_bundle
+    alt.renderers.register(RENDERER_NAME, renderer)
     alt.renderers.enable("colab" if "google.colab" in sys.modules else RENDERER_NAME)
 
 
