@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -162,3 +163,73 @@ def test_uncertainty_widget_recomputes_in_jupyterlab(jupyter_lab: tuple[str, str
     )
     assert after.splitlines() == expected_lines
     assert before.splitlines() == precision.lines()
+
+
+#: MyST markup that would show if JupyterLab rendered a markdown cell as plain Markdown.
+RAW_MYST = re.compile(r"\{[a-z][\w:-]*\}`|:::\{|```\{|\{\{|glued\[")
+MARKDOWN_TEXT = "() => [...document.querySelectorAll('.jp-MarkdownCell .myst')].map(e => e.innerText)"
+
+
+def test_instructor_runs_a_chapter_and_the_prose_follows_a_changed_cell(
+    jupyter_lab: tuple[str, str, Path], browser: object
+) -> None:
+    """An instructor opens chapter 6 in JupyterLab, reads it, runs it, changes a number and reruns."""
+    base, token, folder = jupyter_lab
+    notebook = "06-uncertainty.ipynb"
+    shutil.copy(ROOT / "book" / notebook, folder / notebook)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")) else route.abort()
+        ),
+    )
+    page.goto(f"{base}/lab/tree/{notebook}?token={token}")
+    page.wait_for_selector(".jp-MarkdownCell .myst", timeout=60_000)
+    select_kernel = page.locator(".jp-Dialog button", has_text="Select")
+    try:
+        select_kernel.wait_for(timeout=15_000)
+        select_kernel.click()
+    except PlaywrightTimeout:
+        pass
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+
+    # Before running anything: the prose shows numbers (stored with the notebook), never markup.
+    before = page.evaluate(MARKDOWN_TEXT)
+    assert any("hazard ratio for invasive disease-free survival of 1.11" in " ".join(t.split()) for t in before)
+    assert [m for text in before for m in RAW_MYST.findall(text)] == []
+    notes = page.locator(".jp-OutputArea-output", has_text="run the notebook").count()
+    assert notes >= 5, "each committed chart output says how to draw it"
+
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.wait_for_function(
+        "() => { const prompts = [...document.querySelectorAll('.jp-InputArea-prompt')].map(p => p.innerText);"
+        " return prompts.filter(p => /\\d/.test(p)).length > 20 && !prompts.some(p => p.includes('*')); }",
+        timeout=180_000,
+    )
+    page.wait_for_function("() => document.querySelectorAll('.vega-embed canvas, .vega-embed svg').length >= 5")
+    after = page.evaluate(MARKDOWN_TEXT)
+    assert [m for text in after for m in RAW_MYST.findall(text)] == []
+    assert not page.locator(".jp-OutputArea-output", has_text="run the notebook").count(), "charts drawn once run"
+    empty = page.evaluate(
+        "() => [...document.querySelectorAll('.jp-OutputArea-output')].filter(o => !o.innerText.trim()"
+        " && !o.querySelector('canvas, svg, img, input')).length"
+    )
+    assert empty == 0, "an output shows an empty box"
+
+    # The instructor asks for a narrower interval in exercise 1: the exercise's text follows.
+    given = page.locator(".jp-CodeCell", has_text="target_ratio = 1.5")
+    given.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("target_ratio = 2.0\nglue_numbers(unc_ex1_ratio=target_ratio)")
+    page.keyboard.press("Shift+Enter")  # runs the cell, moves to the exercise
+    page.keyboard.press("Shift+Enter")  # renders the exercise again, evaluating its numbers
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-MarkdownCell .myst')]"
+        ".some(e => /at most\\s+2\\.0\\s+times the lower limit/.test(e.innerText))",
+        timeout=30_000,
+    )
+    page.screenshot(path=str(ROOT / "_build" / "live-lab-instructor.png"))
+    context.close()
