@@ -21,8 +21,8 @@ question can name its answer by key.
 
 >>> import numpy as np
 >>> glue_numbers(design_hr=np.float64(0.7529), events=np.int64(390), when="May 2023")
->>> glued["design_hr:.2f"], glued["events:,"], glued["when"]
-('0.75', '390', 'May 2023')
+>>> print(glued["design_hr:.2f"], glued["events:,"], glued["when"])
+0.75 390 May 2023
 """
 
 from __future__ import annotations
