@@ -1,8 +1,9 @@
 """Self-check questions that work in the static book: no kernel, no network.
 
-Two kinds, written as a MyST directive in a markdown cell::
+Two kinds, written as an admonition with the class ``self-check`` in a markdown cell::
 
-    ```{self-check} Which arm had more IDFS events?
+    :::{admonition} Which arm had more IDFS events?
+    :class: self-check dropdown
     :answer: 2
 
     - The atezolizumab arm.
@@ -11,14 +12,22 @@ Two kinds, written as a MyST directive in a markdown cell::
     - The chemotherapy arm.
 
       Explanation shown when a reader picks this one (the right answer).
-    ```
+    :::
 
-    ```{self-check} How many IDFS events did the final analysis count?
+    :::{admonition} How many IDFS events did the final analysis count?
+    :class: self-check dropdown
     :number: design_events_final
     :tolerance: 0.5
 
     Explanation shown after any answer.
-    ```
+    :::
+
+Why an admonition: JupyterLab (jupyterlab-myst) renders only the directives MyST
+itself knows, and shows an admonition with the class ``dropdown`` as a collapsed
+box titled with the question, its options and explanations inside — an
+instructor's answer key. In the book this extension replaces the ``admonition``
+directive with one that builds the question when the class ``self-check`` is
+given and is the ordinary admonition otherwise.
 
 Options are radio buttons: arrow keys move between them without grading; Enter or
 Space on an option, or the Check button, grades the chosen one. A number is typed
@@ -49,6 +58,7 @@ from typing import Any
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from docutils.parsers.rst.directives.admonitions import Admonition
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
@@ -68,17 +78,20 @@ def _number(text: str) -> float:
         raise ValueError(f"{text!r} is not a number") from error
 
 
-class SelfCheckDirective(SphinxDirective):
-    """``{self-check}`` directive: see the module docstring."""
+QUESTION_OPTIONS = {
+    "answer": directives.positive_int,
+    "number": directives.unchanged_required,
+    "tolerance": directives.unchanged_required,
+}
+
+
+class AdmonitionOrSelfCheck(SphinxDirective):
+    """``{admonition}``: a self-check question with the class ``self-check`` (see the module docstring)."""
 
     has_content = True
     required_arguments = 1
     final_argument_whitespace = True
-    option_spec = {
-        "answer": directives.positive_int,
-        "number": directives.unchanged_required,
-        "tolerance": directives.unchanged_required,
-    }
+    option_spec = {**Admonition.option_spec, **QUESTION_OPTIONS}
 
     def _glued_or_literal(self, text: str) -> float:
         try:
@@ -94,6 +107,25 @@ class SelfCheckDirective(SphinxDirective):
         return _number(str(data.get("text/plain", "")).strip("'\""))
 
     def run(self) -> list[nodes.Node]:
+        if "self-check" not in self.options.get("class", []):
+            given = sorted(set(self.options) & set(QUESTION_OPTIONS))
+            if given:
+                raise self.error(f"admonition: {', '.join(given)} need(s) the class self-check")
+            admonition = Admonition(
+                self.name,
+                self.arguments,
+                self.options,
+                self.content,
+                self.lineno,
+                self.content_offset,
+                self.block_text,
+                self.state,
+                self.state_machine,
+            )
+            return admonition.run()
+        return self._question()
+
+    def _question(self) -> list[nodes.Node]:
         serial = self.env.new_serialno("self-check")
         qid = f"self-check-{self.env.docname.replace('/', '-')}-{serial}"
         question = self_check(ids=[qid], classes=["self-check"])
@@ -242,6 +274,6 @@ def _add_assets(app: Sphinx, pagename: str, templatename: str, context: dict, do
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(self_check, html=(visit_self_check, depart_self_check))
     app.add_node(self_check_part, html=(visit_part, depart_part))
-    app.add_directive("self-check", SelfCheckDirective)
+    app.add_directive("admonition", AdmonitionOrSelfCheck, override=True)
     app.connect("html-page-context", _add_assets)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

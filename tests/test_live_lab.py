@@ -199,6 +199,7 @@ def test_instructor_runs_a_chapter_and_the_prose_follows_a_changed_cell(
     before = page.evaluate(MARKDOWN_TEXT)
     assert any("hazard ratio for invasive disease-free survival of 1.11" in " ".join(t.split()) for t in before)
     assert [m for text in before for m in RAW_MYST.findall(text)] == []
+    assert not any("Unknown Directive" in text or "Unknown Role" in text for text in before)
     notes = page.locator(".jp-OutputArea-output", has_text="run the notebook").count()
     assert notes >= 5, "each committed chart output says how to draw it"
 

@@ -21,7 +21,8 @@ from test_secondary_badges import glued_pairs
 
 GOOD = """# Page
 
-:::{self-check} Which is *right*?
+:::{admonition} Which is *right*?
+:class: self-check dropdown
 :answer: 2
 
 - First.
@@ -32,7 +33,8 @@ GOOD = """# Page
   Why the second is right.
 :::
 
-:::{self-check} Two and a bit?
+:::{admonition} Two and a bit?
+:class: self-check dropdown
 :number: 2.5
 :tolerance: 4%
 
@@ -43,7 +45,7 @@ Because.
 
 def build(tmp_path: Path, page: str) -> tuple[str, str]:
     source = tmp_path / "src"
-    source.mkdir()
+    source.mkdir(parents=True)
     (source / "conf.py").write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\n"
         "extensions = ['myst_parser', 'self_check']\nmyst_enable_extensions = ['colon_fence', 'dollarmath']\n"
@@ -80,14 +82,22 @@ def test_a_question_becomes_a_form_with_one_right_option(tmp_path: Path) -> None
     ],
 )
 def test_a_malformed_question_fails_the_build(tmp_path: Path, body: str, message: str) -> None:
-    _, warnings = build(tmp_path, f"# Page\n\n:::{{self-check}} A question?\n{body}:::\n")
+    _, warnings = build(tmp_path, f"# Page\n\n:::{{admonition}} A question?\n:class: self-check\n{body}:::\n")
     assert message in warnings
+
+
+def test_an_admonition_without_the_class_stays_an_admonition(tmp_path: Path) -> None:
+    html, warnings = build(tmp_path, "# Page\n\n:::{admonition} A note\n:class: tip\n\nText.\n:::\n")
+    assert "index.md" not in warnings  # no warning about the page (Sphinx may warn about its own setup)
+    assert '<div class="tip admonition"' in html and "self-check" not in html
+    _, warnings = build(tmp_path / "b", "# Page\n\n:::{admonition} A note\n:answer: 1\n\n- A.\n\n  Why.\n:::\n")
+    assert "answer need(s) the class self-check" in warnings
 
 
 # Every question of the book, read from its source: one test per page, no Sphinx build, so a wrong
 # key or a missing explanation is caught by `make check` before a browser ever answers it.
 
-OPENING = re.compile(r"^(?P<fence>:{3,}|`{3,})\{self-check\}(?P<question>.*)$")
+OPENING = re.compile(r"^(?P<fence>:{3,}|`{3,})\{admonition\}(?P<question>.*)$")
 OPTION_LINE = re.compile(r"^:(?P<name>[a-z]+):(?P<value>.*)$")
 CHAPTER = re.compile(r"^\d\d-")
 
@@ -151,7 +161,8 @@ def questions_of(page: Path) -> list[Question]:
             while position < len(block) and (option := OPTION_LINE.match(block[position])):
                 options.setdefault(option["name"], []).append(option["value"].strip())
                 position += 1
-            found.append(Question(where, index + 1, opening["question"], options, block[position:]))
+            if "self-check" in " ".join(options.get("class", [])).split():
+                found.append(Question(where, index + 1, opening["question"], options, block[position:]))
             index = end + 1
     return found
 
@@ -184,7 +195,7 @@ def test_every_question_of_the_page_is_well_formed(page: Path) -> None:
     keys = glue_keys(page)
     for question in questions_of(page):
         assert question.question.strip(), f"{question.where()}: the question has no text"
-        known = {"answer", "number", "tolerance"}
+        known = {"class", "answer", "number", "tolerance"}
         assert set(question.options) <= known, f"{question.where()}: unknown option(s) {set(question.options) - known}"
         for name, values in question.options.items():
             assert len(values) == 1, f"{question.where()}: :{name}: is given {len(values)} times"
