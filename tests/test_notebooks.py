@@ -152,6 +152,35 @@ def test_first_code_cell_installs_the_book_on_colab(notebook: Path) -> None:
     assert "remove-cell" in first_code["metadata"].get("tags", [])
 
 
+def test_the_colab_cell_names_the_repository_of_the_configuration() -> None:
+    """One setting: the URL the Colab cell clones is repository.url of _config.yml (scripts/set_repository.py)."""
+    import yaml
+
+    configured = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"] or ""
+    assert re.search(r'REPOSITORY = "([^"]*)"', colab_cell_source())[1] == configured
+
+
+def test_setting_the_repository_writes_the_configuration_and_every_colab_cell(tmp_path: Path) -> None:
+    import shutil
+
+    import set_repository
+
+    for name in ("_config.yml", "CONTRIBUTING.md", "book/06-uncertainty.ipynb", "book/appendix/accuracy-study.ipynb"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, tmp_path / name)
+    url = "https://github.com/owner/book"
+    changed = set_repository.set_repository(url, "trunk", root=tmp_path)
+    assert len(changed) == 4
+    config = (tmp_path / "_config.yml").read_text()
+    assert f'url: "{url}"' in config and "branch: trunk" in config
+    for notebook in ("book/06-uncertainty.ipynb", "book/appendix/accuracy-study.ipynb"):
+        first = next(c for c in read(tmp_path / notebook)["cells"] if c["cell_type"] == "code")
+        assert f'REPOSITORY = "{url}"' in "".join(first["source"])
+    assert f'REPOSITORY = "{url}"' in (tmp_path / "CONTRIBUTING.md").read_text()
+    with pytest.raises(SystemExit, match="not an https:// URL"):
+        set_repository.set_repository("github.com/owner/book", root=tmp_path)
+
+
 #: Distinctive published numbers that must reach the prose through glue, never typed.
 TYPED_NUMBER = re.compile(
     r"(?<![\w.`])(1\.11|0\.87|1\.42|141|125|1101|1098|2199|32\.3|31\.9|22\.3|41\.3|22\.5|41\.2|165)(?![\w.]*`)(?!\d)"
