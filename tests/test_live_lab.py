@@ -18,6 +18,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -81,14 +82,8 @@ def jupyter_lab(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
     server.wait(timeout=30)
 
 
-def run_notebook_and_set_first_slider(
-    lab: tuple[str, str, Path], browser: object, notebook: str, value: str, expected_text: str
-) -> tuple[str, str]:
-    """Open a copy of ``book/<notebook>`` in JupyterLab, run all cells, type ``value`` into the
-    first slider's readout and wait until an output shows ``expected_text``.
-
-    Returns the text of that output before and after the change.
-    """
+def open_notebook(lab: tuple[str, str, Path], browser: object, notebook: str) -> tuple[Any, Any]:
+    """A copy of ``book/<notebook>`` opened in JupyterLab (every non-local request blocked), its kernel idle."""
     base, token, folder = lab
     shutil.copy(ROOT / "book" / notebook, folder / notebook)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
@@ -109,8 +104,24 @@ def run_notebook_and_set_first_slider(
     except PlaywrightTimeout:
         pass
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    return context, page
+
+
+def run_all(page: Any) -> None:
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+
+def run_notebook_and_set_first_slider(
+    lab: tuple[str, str, Path], browser: object, notebook: str, value: str, expected_text: str
+) -> tuple[str, str]:
+    """Open a copy of ``book/<notebook>`` in JupyterLab, run all cells, type ``value`` into the
+    first slider's readout and wait until an output shows ``expected_text``.
+
+    Returns the text of that output before and after the change.
+    """
+    context, page = open_notebook(lab, browser, notebook)
+    run_all(page)
 
     readout = page.locator(".widget-readout").first
     try:
@@ -174,26 +185,8 @@ def test_instructor_runs_a_chapter_and_the_prose_follows_a_changed_cell(
     jupyter_lab: tuple[str, str, Path], browser: object
 ) -> None:
     """An instructor opens chapter 6 in JupyterLab, reads it, runs it, changes a number and reruns."""
-    base, token, folder = jupyter_lab
-    notebook = "06-uncertainty.ipynb"
-    shutil.copy(ROOT / "book" / notebook, folder / notebook)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
-    page = context.new_page()
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")) else route.abort()
-        ),
-    )
-    page.goto(f"{base}/lab/tree/{notebook}?token={token}")
-    page.wait_for_selector(".jp-MarkdownCell .myst", timeout=60_000)
-    select_kernel = page.locator(".jp-Dialog button", has_text="Select")
-    try:
-        select_kernel.wait_for(timeout=15_000)
-        select_kernel.click()
-    except PlaywrightTimeout:
-        pass
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    context, page = open_notebook(jupyter_lab, browser, "06-uncertainty.ipynb")
+    page.wait_for_selector(".jp-MarkdownCell .myst", timeout=60_000)  # jupyterlab-myst renders the prose
 
     # Before running anything: the prose shows numbers (stored with the notebook), never markup.
     before = page.evaluate(MARKDOWN_TEXT)
@@ -203,8 +196,7 @@ def test_instructor_runs_a_chapter_and_the_prose_follows_a_changed_cell(
     notes = page.locator(".jp-OutputArea-output", has_text="run the notebook").count()
     assert notes >= 5, "each committed chart output says how to draw it"
 
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    run_all(page)
     page.wait_for_function(
         "() => { const prompts = [...document.querySelectorAll('.jp-InputArea-prompt')].map(p => p.innerText);"
         " return prompts.filter(p => /\\d/.test(p)).length > 20 && !prompts.some(p => p.includes('*')); }",
