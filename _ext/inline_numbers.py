@@ -17,13 +17,20 @@ It also clears the committed outputs before the chapter runs: myst-nb's inline
 client reads the glue data of the outputs it is given and would report every key
 glued again by the run as a duplicate (an error with ``-W``).
 
+Last, myst-nb merges a cell's stream outputs for the page by appending the later ones'
+text to the first output *in place*, so the executed notebook it writes would hold the
+first output with every line and the later outputs again: a printed line duplicated
+whenever the kernel happened to send a cell's prints as several messages (it does
+under load). The merge is given a copy.
+
 myst-nb has no hook for these: the inline client's ``start_client``,
-``eval_variable`` and ``finalise_client`` and the renderer's
-``render_nb_cell_markdown`` are wrapped (myst-nb is pinned in requirements.txt).
+``eval_variable`` and ``finalise_client``, the renderer's
+``render_nb_cell_markdown`` and its ``coalesce_streams`` are wrapped (myst-nb is pinned in requirements.txt).
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import defaultdict, deque
 from typing import Any
@@ -71,6 +78,7 @@ def attach_results(notebook: Any, results: list[tuple[str, list[dict[str, Any]]]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    from myst_nb.core import render
     from myst_nb.core.execute.inline import NotebookClientInline
     from myst_nb.core.render import MditRenderMixin
 
@@ -103,6 +111,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
         render_markdown(self, token)
 
     MditRenderMixin.render_nb_cell_markdown = render_nb_cell_markdown
+    merge = render.coalesce_streams
+    render.coalesce_streams = lambda outputs: merge(copy.deepcopy(outputs))
     NotebookClientInline.start_client = start_client
     NotebookClientInline.eval_variable = eval_variable
     NotebookClientInline.finalise_client = finalise_client
