@@ -237,6 +237,22 @@ def test_offline_zip_reader(browser: Any, book_html: Path, tmp_path: Path) -> No
     context.close()
 
 
+def test_chapter_titles_fit_three_lines_on_a_phone(phone: Any, book_url: str, book_html: Path) -> None:
+    """On a 390-px phone every page's title (its h1) takes at most three lines, in a type of at least 1.5rem."""
+    too_long = {}
+    for path in sorted(p.relative_to(book_html).as_posix() for p in (book_html / "book").rglob("*.html")):
+        phone.goto(f"{book_url}/{path}", wait_until="load")
+        size, lines = phone.evaluate(
+            "() => { const h1 = document.querySelector('.bd-article h1'), style = getComputedStyle(h1);"
+            " return [parseFloat(style.fontSize),"
+            " Math.round(h1.getBoundingClientRect().height / parseFloat(style.lineHeight))]; }"
+        )
+        assert size >= 24, f"{path}: a {size}-px title is smaller than 1.5rem"
+        if lines > 3:
+            too_long[path] = lines
+    assert too_long == {}, "titles longer than three lines on a phone"
+
+
 def test_repository_buttons_follow_one_setting() -> None:
     """No button leads to a repository that does not exist; a URL in _config.yml turns them all on."""
     import sys
