@@ -253,6 +253,35 @@ def test_chapter_titles_fit_three_lines_on_a_phone(phone: Any, book_url: str, bo
     assert too_long == {}, "titles longer than three lines on a phone"
 
 
+def test_exercise_link_in_a_solution_keeps_it_open(phone: Any, book_url: str) -> None:
+    """A solution's title says which exercise it solves, as a link: tapping it shows the exercise, and the
+    solution stays open (the title around the link opens and closes the solution)."""
+    page = phone
+    page.goto(f"{book_url}/book/02-design.html", wait_until="load")
+    wait_until_drawn(page)
+    solution = page.locator(".solution").filter(has=page.locator(".admonition-title a[href^='#']")).first
+    link = solution.locator(".admonition-title a[href^='#']").first
+    exercise_id = (link.get_attribute("href") or "#")[1:]
+    solution.scroll_into_view_if_needed()
+    solution.locator(".toggle-button").tap()  # open the solution
+    page.wait_for_timeout(300)
+    assert "toggle-hidden" not in (solution.get_attribute("class") or ""), "the solution opens"
+    solution.evaluate("element => element.scrollIntoView({block: 'start', behavior: 'instant'})")  # exercise off screen
+    top = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", exercise_id)
+    assert top < 0, "the exercise starts above the screen"
+    url = page.url
+
+    link.tap()
+    page.wait_for_function(
+        "id => { const top = document.getElementById(id).getBoundingClientRect().top; return top >= 0 && top < 150; }",
+        arg=exercise_id,
+        timeout=5_000,
+    )
+    assert "toggle-hidden" not in (solution.get_attribute("class") or ""), "the solution stays open"
+    assert page.url == url, "the link scrolls to the exercise instead of leaving the page's address"
+    assert page.errors == [] and page.blocked == []
+
+
 def test_repository_buttons_follow_one_setting() -> None:
     """No button leads to a repository that does not exist; a URL in _config.yml turns them all on."""
     import sys
