@@ -184,6 +184,28 @@ def test_search_finds_pages(offline_page: OfflinePage, book_url: str) -> None:
     assert offline_page.blocked == []
 
 
+def test_bibliography_labels_are_the_citations(offline_page: OfflinePage, book_url: str) -> None:
+    """Each bibliography entry is labelled as the text cites it ("Ignatiadis et al., 2025", not "[IBM+25]")."""
+    page = offline_page.page
+    page.goto(f"{book_url}/book/appendix/bibliography.html", wait_until="load")
+    labels = page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('div.citation')].map(entry =>"
+        " [entry.id, entry.querySelector('.label').textContent.replace(/^\\[|\\]$/g, '').trim()]))"
+    )
+    assert len(labels) >= 40
+    cited = 0
+    for page_path in [p for p in book_pages() if p.startswith("book/") and "bibliography" not in p]:
+        page.goto(f"{book_url}/{page_path}", wait_until="load")
+        citations = page.evaluate(
+            "() => [...document.querySelectorAll('a[href*=\"bibliography.html#\"]')]"
+            ".map(a => [a.hash.slice(1), a.textContent.replace(/\\s+/g, ' ').trim()])"
+        )
+        for target, text in citations:
+            assert labels[target] == text, f"{page_path}: cited as {text!r}, labelled {labels[target]!r}"
+        cited += len(citations)
+    assert cited >= 50
+
+
 def test_dark_mode_keeps_figures_readable(offline_page: OfflinePage, book_url: str) -> None:
     page = offline_page.page
     page.add_init_script("localStorage.setItem('theme', 'dark'); localStorage.setItem('mode', 'dark');")
