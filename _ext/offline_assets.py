@@ -19,6 +19,8 @@ into ``node_modules/``) to ``_static/vendor/`` and points the pages at them:
 * every other script file of the theme and the extensions deferred (``defer``: fetched
   beside the page, run once it is parsed, in their order), so that the first paint waits
   only for the styles and ``documentation_options.js`` (the pages' inline scripts read it);
+* on the search page, ``search-math.js``: the excerpts of the results show formulas as plain
+  text ("α", "z_(1−α/2)"), not as the TeX source MathJax typesets on the pages themselves;
 * no thebe (live code in the page), which is switched off and loads from a CDN;
 * no ``fontawesome.js``: the theme's stylesheet already draws every icon
   with the Font Awesome web fonts, so the 1.6 MB script (with every icon of
@@ -79,6 +81,10 @@ MATHJAX_COMPONENTS = (
     "a11y/assistive-mml",
 )
 MATHJAX_TEX_PACKAGES = ["ams", "configmacros", "noundefined"]
+
+#: The search page's script that writes the formulas of the search results' excerpts as plain text
+#: (book/_static/search-math.js).
+SEARCH_SCRIPT = "search-math.js"
 
 #: Scripts left render-blocking: inline scripts of every page read ``DOCUMENTATION_OPTIONS`` at once.
 BLOCKING_SCRIPTS = ("documentation_options.js",)
@@ -172,6 +178,8 @@ def _page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict[s
     context.setdefault("default_mode", "auto")
     if CHART_MARKER in context.get("body", ""):
         app.add_js_file(CHARTS_SCRIPT, priority=100, loading_method="defer")
+    if pagename == "search":  # before searchtools.js, which the search page's template adds after these
+        app.add_js_file(SEARCH_SCRIPT, priority=900)
     if pagename != "search":  # the search page's inline scripts call doctools.js (``_ready``) at once
         scripts[:] = [_deferred(script) for script in scripts]
 

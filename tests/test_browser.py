@@ -14,6 +14,7 @@ keeps figures on a light background.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,37 @@ def test_search_finds_pages(offline_page: OfflinePage, book_url: str) -> None:
     page.wait_for_selector("#search-results li", timeout=15_000)
     assert page.locator("#search-results li").count() >= 1
     assert offline_page.blocked == []
+
+
+#: TeX as MathJax reads it from a page: a delimiter (\( \[) or a command (\alpha, \mathrm).
+TEX = r"\\[(\[)\]]|\\[a-zA-Z]+"
+
+
+def search_excerpts(page: Any, url: str) -> list[str]:
+    """The excerpts of the search results at ``url``, once every result has fetched its page."""
+    page.goto(url, wait_until="load")
+    page.wait_for_selector("#search-results li p.context", timeout=15_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#search-results li').length ==="
+        " document.querySelectorAll('#search-results li p.context').length",
+        timeout=15_000,
+    )
+    page.wait_for_load_state("networkidle")
+    return page.locator("#search-results li p.context").all_inner_texts()
+
+
+def test_search_excerpts_show_formulas_as_text(offline_page: OfflinePage, book_url: str) -> None:
+    """Search shows each result with an excerpt of its page: a formula there reads as text, not as TeX."""
+    page = offline_page.page
+    excerpts = search_excerpts(page, f"{book_url}/search.html?q=Schoenfeld")
+    assert len(excerpts) >= 3
+    with_tex = [excerpt for excerpt in excerpts if re.search(TEX, excerpt)]
+    assert with_tex == [], "search excerpts show TeX"
+    titles = page.locator("#search-results li > a").all_inner_texts()
+    assert not [title for title in titles if re.search(TEX, title)], titles
+    plain = page.evaluate("tex => window.alexandraPlainTeX(tex)", r"\(z_{1-\alpha/2} = 1.96,\ \sqrt{4/D}\)")
+    assert plain == "z_(1−α/2) = 1.96, √(4/D)"
+    assert offline_page.console_errors == [] and offline_page.blocked == []
 
 
 def test_bibliography_labels_are_the_citations(offline_page: OfflinePage, book_url: str) -> None:

@@ -8,7 +8,10 @@
   the local server that printed it), every page has its number, no "Show code cell source" toggle, no
   control, and every self-check question's answer is printed.
 * The offline reader (``make dist``): the zip, unzipped and opened from file://, finds pages by search
-  with an excerpt of each.
+  with an excerpt of each, formulas in it written as text.
+
+And three things a phone reader meets on the way: every chapter's title in at most three lines, a
+solution's link back to its exercise that leaves the solution open, and search excerpts without TeX.
 """
 
 from __future__ import annotations
@@ -212,11 +215,18 @@ def test_pdf_reader(pdf_reader: Any, book_html: Path) -> None:
     assert len(re.findall(r"Answer:", book)) == questions, "each self-check question's answer is printed"
 
 
-def test_offline_zip_reader(browser: Any, book_html: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def unzipped_book(book_html: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The zip of ``make dist``, unzipped: its ``index.html`` and ``search.html`` open from file://."""
     from make_dist import TOP_FOLDER, make_zip
 
-    with zipfile.ZipFile(make_zip(book_html, tmp_path / "book.zip")) as archive:
-        archive.extractall(tmp_path)
+    folder = tmp_path_factory.mktemp("dist")
+    with zipfile.ZipFile(make_zip(book_html, folder / "book.zip")) as archive:
+        archive.extractall(folder)
+    return folder / TOP_FOLDER
+
+
+def test_offline_zip_reader(browser: Any, unzipped_book: Path) -> None:
     context = browser.new_context()
     page = context.new_page()
     outside: list[str] = []
@@ -228,12 +238,27 @@ def test_offline_zip_reader(browser: Any, book_html: Path, tmp_path: Path) -> No
             else (outside.append(route.request.url), route.abort())
         ),
     )
-    page.goto((tmp_path / TOP_FOLDER / "search.html").as_uri() + "?q=hazard+ratio", wait_until="load")
+    page.goto((unzipped_book / "search.html").as_uri() + "?q=hazard+ratio", wait_until="load")
     page.wait_for_selector("#search-results li p.context", timeout=15_000)
     excerpts = page.locator("#search-results li p.context").all_inner_texts()
     assert len(excerpts) >= 3 and all(excerpt.strip() for excerpt in excerpts[:3]), excerpts[:3]
     assert any("hazard" in excerpt.lower() for excerpt in excerpts), "excerpts show the words searched for"
-    assert outside == []
+
+    # A formula in an excerpt reads as text ("z_(1−α/2)"), as over http (test_browser.py), not as TeX.
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto((unzipped_book / "search.html").as_uri() + "?q=Schoenfeld", wait_until="load")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#search-results li p.context').length >= 3"
+        " && document.querySelectorAll('#search-results li').length ==="
+        " document.querySelectorAll('#search-results li p.context').length",
+        timeout=15_000,
+    )
+    page.wait_for_timeout(300)  # the last results' excerpts
+    excerpts = page.locator("#search-results li p.context").all_inner_texts()
+    assert [excerpt for excerpt in excerpts if re.search(r"\\[(\[)\]]|\\[a-zA-Z]+", excerpt)] == []
+    assert any("α" in excerpt for excerpt in excerpts), "the excerpt with a formula shows it as text"
+    assert outside == [] and errors == []
     context.close()
 
 
