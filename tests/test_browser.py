@@ -238,6 +238,41 @@ def test_bibliography_labels_are_the_citations(offline_page: OfflinePage, book_u
     assert cited >= 50
 
 
+def test_first_visit_fetches_only_what_the_first_screen_draws(offline_page: OfflinePage, book_url: str) -> None:
+    """The icons come from the book's small subset of the icon font (never the theme's three 300-KB fonts), on
+    every page; figures load lazily and keep their aspect ratio (_ext/page_speed.py)."""
+    page = offline_page.page
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    for page_path in [path for path in book_pages() if path != "index.html"]:  # index.html redirects
+        fetched.clear()
+        page.goto(f"{book_url}/{page_path}", wait_until="load")
+        page.evaluate("() => document.fonts.ready")
+        page.wait_for_load_state("networkidle")
+        fonts = [url.rsplit("/", 1)[-1] for url in fetched if "/webfonts/" in url]
+        assert fonts == ["fa-solid-900-book.woff"], f"{page_path} fetched the icon fonts {fonts}"
+        icons_drawn = page.evaluate(
+            "() => [...document.fonts].some(face => face.family.includes('Font Awesome') && face.status === 'loaded')"
+        )
+        assert icons_drawn, f"{page_path}: no icon font loaded"
+    page.set_viewport_size(PHONE)
+    page.goto(f"{book_url}/book/02-design.html", wait_until="load")
+    figures = page.locator(".bd-content img")
+    assert figures.count() >= 3
+    assert all(
+        figure.get_attribute("loading") == "lazy" and figure.get_attribute("width") and figure.get_attribute("height")
+        for figure in figures.all()
+    ), "figures load lazily, with their size"
+    for figure in figures.all():
+        figure.scroll_into_view_if_needed()
+        figure.evaluate("image => image.decode()")
+        box, natural = figure.evaluate(
+            "image => [image.getBoundingClientRect().width / image.getBoundingClientRect().height,"
+            " image.naturalWidth / image.naturalHeight]"
+        )
+        assert abs(box - natural) < 0.02, f"a figure drawn at {box:.3f}:1, its image is {natural:.3f}:1"
+
+
 def test_dark_mode_keeps_figures_readable(offline_page: OfflinePage, book_url: str) -> None:
     page = offline_page.page
     page.add_init_script("localStorage.setItem('theme', 'dark'); localStorage.setItem('mode', 'dark');")
