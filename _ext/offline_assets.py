@@ -10,7 +10,8 @@ into ``node_modules/``) to ``_static/vendor/`` and points the pages at them:
   HTML-CSS output and the assistive MathML for screen readers (no menu, no
   speech engine: about half the size of the combined ``tex-mml-chtml.js``),
   and only their files are copied (``MATHJAX_FILES``: 1 of MathJax's 24 MB);
-  the book's macros are in ``_config.yml`` (``mathjax3_config``);
+  the book's macros are in ``_config.yml`` (``mathjax3_config``); ``mathjax-steps.js`` has MathJax
+  typeset them a few at a time (no long task on a phone);
 * the book's ``charts.js`` (which fits each chart to the width of the page)
   only on pages that draw an Altair chart, deferred (it never holds up the
   first paint); it loads Vega, Vega-Lite and vega-embed (830 KB) itself
@@ -19,6 +20,8 @@ into ``node_modules/``) to ``_static/vendor/`` and points the pages at them:
 * every other script file of the theme and the extensions deferred (``defer``: fetched
   beside the page, run once it is parsed, in their order), so that the first paint waits
   only for the styles and ``documentation_options.js`` (the pages' inline scripts read it);
+* on the search page, ``search-math.js``: the excerpts of the results show formulas as plain
+  text ("α", "z_(1−α/2)"), not as the TeX source MathJax typesets on the pages themselves;
 * no thebe (live code in the page), which is switched off and loads from a CDN;
 * no ``fontawesome.js``: the theme's stylesheet already draws every icon
   with the Font Awesome web fonts, so the 1.6 MB script (with every icon of
@@ -79,6 +82,14 @@ MATHJAX_COMPONENTS = (
     "a11y/assistive-mml",
 )
 MATHJAX_TEX_PACKAGES = ["ams", "configmacros", "noundefined"]
+
+#: Typesets a page's formulas a few at a time (book/_static/mathjax-steps.js), so that a phone never waits
+#: for all of them in one task.
+MATHJAX_STEPS_SCRIPT = "mathjax-steps.js"
+
+#: The search page's script that writes the formulas of the search results' excerpts as plain text
+#: (book/_static/search-math.js).
+SEARCH_SCRIPT = "search-math.js"
 
 #: Scripts left render-blocking: inline scripts of every page read ``DOCUMENTATION_OPTIONS`` at once.
 BLOCKING_SCRIPTS = ("documentation_options.js",)
@@ -172,6 +183,10 @@ def _page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict[s
     context.setdefault("default_mode", "auto")
     if CHART_MARKER in context.get("body", ""):
         app.add_js_file(CHARTS_SCRIPT, priority=100, loading_method="defer")
+    if "mathjax" not in dropped:  # deferred, before MathJax's startup.js (priority 500)
+        app.add_js_file(MATHJAX_STEPS_SCRIPT, priority=499, loading_method="defer")
+    if pagename == "search":  # before searchtools.js, which the search page's template adds after these
+        app.add_js_file(SEARCH_SCRIPT, priority=900)
     if pagename != "search":  # the search page's inline scripts call doctools.js (``_ready``) at once
         scripts[:] = [_deferred(script) for script in scripts]
 

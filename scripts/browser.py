@@ -8,6 +8,7 @@ so that no production code imports a test module.
 * ``only_local(page, base, record)``: refuse every request that is not to ``base`` (or data:/blob:);
 * ``wait_until_drawn(page)``: formulas typeset and every chart drawn and fitted (``draw_all_charts``:
   a page draws a chart only when it comes near the screen, see ``book/_static/charts.js``);
+* ``load_all_figures(page)``: every figure loaded, the lazily loaded ones too (before printing);
 * ``book_pages(html)`` and the page-weight budget of a first visit.
 """
 
@@ -84,6 +85,20 @@ def draw_all_charts(page: Any, timeout: int = 15_000) -> None:
     """Have the page draw every chart, as before printing (charts.js registers them at ``load``)."""
     page.wait_for_function("() => document.readyState === 'complete' && window.alexandraCharts", timeout=timeout)
     page.evaluate(DRAW_ALL_CHARTS)
+
+
+#: Loads every figure now, the lazily loaded ones too (``_ext/page_speed.py`` marks them ``loading="lazy"``:
+#: a browser fetches them as the reader scrolls near), and resolves once all are decoded.
+LOAD_ALL_FIGURES = """async () => {
+  const images = [...document.images];
+  images.forEach((image) => { image.loading = "eager"; });
+  await Promise.all(images.map((image) => image.decode().catch(() => null)));
+}"""
+
+
+def load_all_figures(page: Any) -> None:
+    """Have the page load every figure, as before printing (a lazy figure below the first screen is not yet there)."""
+    page.evaluate(LOAD_ALL_FIGURES)
 
 
 def wait_until_drawn(page: Any, timeout: int = 15_000) -> None:

@@ -45,7 +45,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from browser import draw_all_charts, launch, only_local  # noqa: E402
+from browser import draw_all_charts, launch, load_all_figures, only_local  # noqa: E402
 from serve_book import start_server  # noqa: E402
 
 CHART_NOTE = "Printed in its default state: the interactive chart, with its controls, is in the HTML book ({url})."
@@ -220,6 +220,7 @@ def print_pages(html: Path, out: Path) -> int:
                     "() => [...document.querySelectorAll('.alexandra-vega')].every(d => d.querySelector('svg, canvas'))",
                     timeout=15_000,
                 )
+            load_all_figures(page)  # figures load lazily (as the reader scrolls): all of them, before printing
             page.evaluate(PREPARE, [CHART_NOTE.format(url=path), sorted(targets[path])])
             title = page.title().split(" — ")[0].strip()
             part = Path(tmp) / f"{number:02d}.pdf"

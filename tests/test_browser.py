@@ -14,6 +14,7 @@ keeps figures on a light background.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,94 @@ def test_search_finds_pages(offline_page: OfflinePage, book_url: str) -> None:
     page.wait_for_selector("#search-results li", timeout=15_000)
     assert page.locator("#search-results li").count() >= 1
     assert offline_page.blocked == []
+
+
+#: TeX as MathJax reads it from a page: a delimiter (\( \[) or a command (\alpha, \mathrm).
+TEX = r"\\[(\[)\]]|\\[a-zA-Z]+"
+
+
+def search_excerpts(page: Any, url: str) -> list[str]:
+    """The excerpts of the search results at ``url``, once every result has fetched its page."""
+    page.goto(url, wait_until="load")
+    page.wait_for_selector("#search-results li p.context", timeout=15_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#search-results li').length ==="
+        " document.querySelectorAll('#search-results li p.context').length",
+        timeout=15_000,
+    )
+    page.wait_for_load_state("networkidle")
+    return page.locator("#search-results li p.context").all_inner_texts()
+
+
+def test_search_excerpts_show_formulas_as_text(offline_page: OfflinePage, book_url: str) -> None:
+    """Search shows each result with an excerpt of its page: a formula there reads as text, not as TeX."""
+    page = offline_page.page
+    excerpts = search_excerpts(page, f"{book_url}/search.html?q=Schoenfeld")
+    assert len(excerpts) >= 3
+    with_tex = [excerpt for excerpt in excerpts if re.search(TEX, excerpt)]
+    assert with_tex == [], "search excerpts show TeX"
+    titles = page.locator("#search-results li > a").all_inner_texts()
+    assert not [title for title in titles if re.search(TEX, title)], titles
+    plain = page.evaluate("tex => window.alexandraPlainTeX(tex)", r"\(z_{1-\alpha/2} = 1.96,\ \sqrt{4/D}\)")
+    assert plain == "z_(1−α/2) = 1.96, √(4/D)"
+    assert offline_page.console_errors == [] and offline_page.blocked == []
+
+
+def test_bibliography_labels_are_the_citations(offline_page: OfflinePage, book_url: str) -> None:
+    """Each bibliography entry is labelled as the text cites it ("Ignatiadis et al., 2025", not "[IBM+25]")."""
+    page = offline_page.page
+    page.goto(f"{book_url}/book/appendix/bibliography.html", wait_until="load")
+    labels = page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('div.citation')].map(entry =>"
+        " [entry.id, entry.querySelector('.label').textContent.replace(/^\\[|\\]$/g, '').trim()]))"
+    )
+    assert len(labels) >= 40
+    cited = 0
+    for page_path in [p for p in book_pages() if p.startswith("book/") and "bibliography" not in p]:
+        page.goto(f"{book_url}/{page_path}", wait_until="load")
+        citations = page.evaluate(
+            "() => [...document.querySelectorAll('a[href*=\"bibliography.html#\"]')]"
+            ".map(a => [a.hash.slice(1), a.textContent.replace(/\\s+/g, ' ').trim()])"
+        )
+        for target, text in citations:
+            assert labels[target] == text, f"{page_path}: cited as {text!r}, labelled {labels[target]!r}"
+        cited += len(citations)
+    assert cited >= 50
+
+
+def test_first_visit_fetches_only_what_the_first_screen_draws(offline_page: OfflinePage, book_url: str) -> None:
+    """The icons come from the book's small subset of the icon font (never the theme's three 300-KB fonts), on
+    every page; figures load lazily and keep their aspect ratio (_ext/page_speed.py)."""
+    page = offline_page.page
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    for page_path in [path for path in book_pages() if path != "index.html"]:  # index.html redirects
+        fetched.clear()
+        page.goto(f"{book_url}/{page_path}", wait_until="load")
+        page.evaluate("() => document.fonts.ready")
+        page.wait_for_load_state("networkidle")
+        fonts = [url.rsplit("/", 1)[-1] for url in fetched if "/webfonts/" in url]
+        assert fonts == ["fa-solid-900-book.woff"], f"{page_path} fetched the icon fonts {fonts}"
+        icons_drawn = page.evaluate(
+            "() => [...document.fonts].some(face => face.family.includes('Font Awesome') && face.status === 'loaded')"
+        )
+        assert icons_drawn, f"{page_path}: no icon font loaded"
+    page.set_viewport_size(PHONE)
+    page.goto(f"{book_url}/book/02-design.html", wait_until="load")
+    figures = page.locator(".bd-content img")
+    assert figures.count() >= 3
+    assert all(
+        figure.get_attribute("loading") == "lazy" and figure.get_attribute("width") and figure.get_attribute("height")
+        for figure in figures.all()
+    ), "figures load lazily, with their size"
+    for figure in figures.all():
+        figure.scroll_into_view_if_needed()
+        figure.evaluate("image => image.decode()")
+        box, natural = figure.evaluate(
+            "image => [image.getBoundingClientRect().width / image.getBoundingClientRect().height,"
+            " image.naturalWidth / image.naturalHeight]"
+        )
+        assert abs(box - natural) < 0.02, f"a figure drawn at {box:.3f}:1, its image is {natural:.3f}:1"
 
 
 def test_dark_mode_keeps_figures_readable(offline_page: OfflinePage, book_url: str) -> None:

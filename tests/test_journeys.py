@@ -8,7 +8,10 @@
   the local server that printed it), every page has its number, no "Show code cell source" toggle, no
   control, and every self-check question's answer is printed.
 * The offline reader (``make dist``): the zip, unzipped and opened from file://, finds pages by search
-  with an excerpt of each.
+  with an excerpt of each, formulas in it written as text.
+
+And three things a phone reader meets on the way: every chapter's title in at most three lines, a
+solution's link back to its exercise that leaves the solution open, and search excerpts without TeX.
 """
 
 from __future__ import annotations
@@ -212,11 +215,18 @@ def test_pdf_reader(pdf_reader: Any, book_html: Path) -> None:
     assert len(re.findall(r"Answer:", book)) == questions, "each self-check question's answer is printed"
 
 
-def test_offline_zip_reader(browser: Any, book_html: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def unzipped_book(book_html: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The zip of ``make dist``, unzipped: its ``index.html`` and ``search.html`` open from file://."""
     from make_dist import TOP_FOLDER, make_zip
 
-    with zipfile.ZipFile(make_zip(book_html, tmp_path / "book.zip")) as archive:
-        archive.extractall(tmp_path)
+    folder = tmp_path_factory.mktemp("dist")
+    with zipfile.ZipFile(make_zip(book_html, folder / "book.zip")) as archive:
+        archive.extractall(folder)
+    return folder / TOP_FOLDER
+
+
+def test_offline_zip_reader(browser: Any, unzipped_book: Path) -> None:
     context = browser.new_context()
     page = context.new_page()
     outside: list[str] = []
@@ -228,13 +238,73 @@ def test_offline_zip_reader(browser: Any, book_html: Path, tmp_path: Path) -> No
             else (outside.append(route.request.url), route.abort())
         ),
     )
-    page.goto((tmp_path / TOP_FOLDER / "search.html").as_uri() + "?q=hazard+ratio", wait_until="load")
+    page.goto((unzipped_book / "search.html").as_uri() + "?q=hazard+ratio", wait_until="load")
     page.wait_for_selector("#search-results li p.context", timeout=15_000)
     excerpts = page.locator("#search-results li p.context").all_inner_texts()
     assert len(excerpts) >= 3 and all(excerpt.strip() for excerpt in excerpts[:3]), excerpts[:3]
     assert any("hazard" in excerpt.lower() for excerpt in excerpts), "excerpts show the words searched for"
-    assert outside == []
+
+    # A formula in an excerpt reads as text ("z_(1−α/2)"), as over http (test_browser.py), not as TeX.
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto((unzipped_book / "search.html").as_uri() + "?q=Schoenfeld", wait_until="load")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#search-results li p.context').length >= 3"
+        " && document.querySelectorAll('#search-results li').length ==="
+        " document.querySelectorAll('#search-results li p.context').length",
+        timeout=15_000,
+    )
+    page.wait_for_timeout(300)  # the last results' excerpts
+    excerpts = page.locator("#search-results li p.context").all_inner_texts()
+    assert [excerpt for excerpt in excerpts if re.search(r"\\[(\[)\]]|\\[a-zA-Z]+", excerpt)] == []
+    assert any("α" in excerpt for excerpt in excerpts), "the excerpt with a formula shows it as text"
+    assert outside == [] and errors == []
     context.close()
+
+
+def test_chapter_titles_fit_three_lines_on_a_phone(phone: Any, book_url: str, book_html: Path) -> None:
+    """On a 390-px phone every page's title (its h1) takes at most three lines, in a type of at least 1.5rem."""
+    too_long = {}
+    for path in sorted(p.relative_to(book_html).as_posix() for p in (book_html / "book").rglob("*.html")):
+        phone.goto(f"{book_url}/{path}", wait_until="load")
+        size, lines = phone.evaluate(
+            "() => { const h1 = document.querySelector('.bd-article h1'), style = getComputedStyle(h1);"
+            " return [parseFloat(style.fontSize),"
+            " Math.round(h1.getBoundingClientRect().height / parseFloat(style.lineHeight))]; }"
+        )
+        assert size >= 24, f"{path}: a {size}-px title is smaller than 1.5rem"
+        if lines > 3:
+            too_long[path] = lines
+    assert too_long == {}, "titles longer than three lines on a phone"
+
+
+def test_exercise_link_in_a_solution_keeps_it_open(phone: Any, book_url: str) -> None:
+    """A solution's title says which exercise it solves, as a link: tapping it shows the exercise, and the
+    solution stays open (the title around the link opens and closes the solution)."""
+    page = phone
+    page.goto(f"{book_url}/book/02-design.html", wait_until="load")
+    wait_until_drawn(page)
+    solution = page.locator(".solution").filter(has=page.locator(".admonition-title a[href^='#']")).first
+    link = solution.locator(".admonition-title a[href^='#']").first
+    exercise_id = (link.get_attribute("href") or "#")[1:]
+    solution.scroll_into_view_if_needed()
+    solution.locator(".toggle-button").tap()  # open the solution
+    page.wait_for_timeout(300)
+    assert "toggle-hidden" not in (solution.get_attribute("class") or ""), "the solution opens"
+    solution.evaluate("element => element.scrollIntoView({block: 'start', behavior: 'instant'})")  # exercise off screen
+    top = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top", exercise_id)
+    assert top < 0, "the exercise starts above the screen"
+    url = page.url
+
+    link.tap()
+    page.wait_for_function(
+        "id => { const top = document.getElementById(id).getBoundingClientRect().top; return top >= 0 && top < 150; }",
+        arg=exercise_id,
+        timeout=5_000,
+    )
+    assert "toggle-hidden" not in (solution.get_attribute("class") or ""), "the solution stays open"
+    assert page.url == url, "the link scrolls to the exercise instead of leaving the page's address"
+    assert page.errors == [] and page.blocked == []
 
 
 def test_repository_buttons_follow_one_setting() -> None:

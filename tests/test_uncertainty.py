@@ -340,6 +340,19 @@ def test_simulated_forest_is_consistent() -> None:
     assert (forest["significant"] == ((forest["upper"] < 1) | (forest["lower"] > 1))).all()
 
 
+def test_forest_extent_is_that_of_every_simulated_forest() -> None:
+    draws = inference.forest_draws(4, 7, seed=3)
+    forests = [
+        inference.simulated_forest(n, true_hr, EVENTS, draws, draw)
+        for n in range(1, 8)
+        for true_hr in (0.7, 1.0, 1.3)
+        for draw in range(1, 5)
+    ]
+    lowest = min(forest["lower"].min() for forest in forests)
+    highest = max(forest["upper"].max() for forest in forests)
+    assert inference.forest_extent(draws, EVENTS, (1.3, 0.7)) == pytest.approx((lowest, highest), rel=1e-12)
+
+
 def test_simulated_forest_rejects_too_many_subgroups() -> None:
     with pytest.raises(DataError, match=r"simulated_forest\(draws\): draw 1 has 4 of the 5 subgroups"):
         inference.simulated_forest(5, 1.0, EVENTS, inference.forest_draws(1, 4, seed=0), draw=1)

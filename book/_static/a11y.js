@@ -47,6 +47,19 @@ document.addEventListener("DOMContentLoaded", () => {
       if (drawer && drawer.checked) drawer.checked = false;
     });
   });
+  // A solution's title ("Solution to Exercise 4") opens and closes the solution, and its "Exercise 4" is a
+  // link to the exercise: a click on it would close the solution the reader opened and jump. It shows the
+  // exercise instead (scrolled to, the solution stays as it is), like a glance back at the question.
+  document.querySelectorAll(".solution > .admonition-title a[href^='#']").forEach((link) => {
+    link.addEventListener("click", (event) => {
+      const exercise = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      if (!exercise) return;
+      event.preventDefault();
+      event.stopPropagation(); // the title's own click would open or close the solution
+      const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      exercise.scrollIntoView({ behavior: still ? "auto" : "smooth", block: "start" });
+    });
+  });
   // sphinxcontrib-bibtex marks the bibliography as a list whose children are not list items.
   document.querySelectorAll(".citation-list[role='list']").forEach((list) => {
     list.removeAttribute("role");

@@ -9,7 +9,8 @@ Each widget of chapter 5 has one function here; the browser (Altair/Vega) and li
 4. :func:`conditional_power` — the chance that continuing to the planned events ends significant.
 5. :func:`sampling_distribution` — observed HRs of simulated trials like ALEXANDRA (with the
    trial model of :mod:`alexandra.design`); :func:`load_sampling` reads the precomputed tables.
-6. :func:`subgroup_multiplicity` and :func:`simulated_forest` — many subgroups, one true effect.
+6. :func:`subgroup_multiplicity` and :func:`simulated_forest` — many subgroups, one true effect
+   (:func:`forest_extent`: how far the intervals of every simulated forest plot reach).
 
 Conventions: hazard ratios compare atezolizumab with chemotherapy alone (below 1 favours
 atezolizumab); with 1:1 allocation the log-rank information is about a quarter of the events,
@@ -48,6 +49,7 @@ __all__ = [
     "check_benefit",
     "conditional_power",
     "forest_draws",
+    "forest_extent",
     "load_sampling",
     "normal_posterior",
     "precision_for_events",
@@ -596,6 +598,33 @@ def forest_draws(n_draws: int, max_subgroups: int, seed: int) -> pd.DataFrame:
     z = np.random.default_rng(seed).standard_normal((n_draws, max_subgroups)).round(4)
     draw, subgroup = np.meshgrid(np.arange(1, n_draws + 1), np.arange(1, max_subgroups + 1), indexing="ij")
     return pd.DataFrame({"draw": draw.ravel(), "subgroup": subgroup.ravel(), "z": z.ravel()})
+
+
+def forest_extent(
+    draws: pd.DataFrame, total_events: float, true_hrs: tuple[float, float], level: float = 0.95
+) -> tuple[float, float]:
+    """The lowest lower and the highest upper limit of every forest plot :func:`simulated_forest` draws from ``draws``.
+
+    Over every draw, every number of subgroups up to the most ``draws`` holds and every true HR
+    between the two of ``true_hrs``: an axis from the first to the second shows every interval whole.
+
+    >>> draws = forest_draws(10, 20, seed=2007)
+    >>> low, high = forest_extent(draws, 266, (0.6, 1.4))
+    >>> round(low, 4), round(high, 2)
+    (0.049, 16.49)
+    >>> forest = simulated_forest(20, 1.4, 266, draws, draw=1)
+    >>> bool(low <= forest["lower"].min() and forest["upper"].max() <= high)
+    True
+    """
+    function = "forest_extent"
+    lowest, highest = sorted(checks.positive(function, "true_hrs", true_hr) for true_hr in true_hrs)
+    z = z_for(level, function)
+    # One row per draw, one column per subgroup; the running extremes are those of the first n subgroups.
+    table = draws.pivot(index="draw", columns="subgroup", values="z").sort_index(axis=1).to_numpy()
+    se = np.array([_subgroup_se(function, n, total_events) for n in range(1, table.shape[1] + 1)])
+    lower = math.log(lowest) + se * (np.minimum.accumulate(table, axis=1) - z)
+    upper = math.log(highest) + se * (np.maximum.accumulate(table, axis=1) + z)
+    return float(np.exp(lower.min())), float(np.exp(upper.max()))
 
 
 def simulated_forest(

@@ -42,6 +42,7 @@ from alexandra.widgets._simulation import (
     FOREST_DRAWS,
     FOREST_SEED,
     MAX_SUBGROUPS,
+    forest_axis,
     sampling,
     subgroups,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "all_widgets",
     "bayesian",
     "conditional_power_widget",
+    "forest_axis",
     "interval_readout",
     "load_nph_power",
     "load_stratification",

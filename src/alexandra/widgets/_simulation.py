@@ -24,7 +24,7 @@ from alexandra.plots import PALETTE
 from alexandra.stats_common import Z_95  # written into the browser's formulas (1.959963984540054)
 from alexandra.widgets._kit import PLOT_HEIGHT, PLOT_WIDTH, BookWidget, Control, Readout, marker_rules, total_events
 
-__all__ = ["FOREST_DRAWS", "FOREST_SEED", "MAX_SUBGROUPS", "sampling", "subgroups"]
+__all__ = ["FOREST_DRAWS", "FOREST_SEED", "MAX_SUBGROUPS", "forest_axis", "sampling", "subgroups"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -112,6 +112,26 @@ MAX_SUBGROUPS = 20
 """Most subgroups the forest plot shows."""
 FOREST_SEED = 2007
 """Seed of the forest plot's standard normal draws (:func:`~alexandra.inference.forest_draws`)."""
+_FOREST_TRUE_HRS = (0.6, 1.4)
+"""The range of the forest plot's "True HR in every subgroup" slider."""
+_FOREST_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
+"""Hazard ratios the forest plot's axis may label (those inside its domain)."""
+
+
+def forest_axis(draws: pd.DataFrame, events: float) -> tuple[list[float], list[float]]:
+    """The forest plot's x-axis: a domain that shows every interval it can draw whole, and its labelled ticks.
+
+    The domain is :func:`~alexandra.inference.forest_extent` widened by 10% on each side (log scale), fixed for
+    every setting of the sliders: as subgroups are added their intervals are seen to widen.
+
+    >>> draws = inference.forest_draws(FOREST_DRAWS, MAX_SUBGROUPS, seed=FOREST_SEED)
+    >>> domain, ticks = forest_axis(draws, 266)
+    >>> [round(end, 3) for end in domain], ticks
+    ([0.045, 18.137], [0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0])
+    """
+    low, high = inference.forest_extent(draws, events, _FOREST_TRUE_HRS)
+    domain = [low / 1.1, high * 1.1]
+    return domain, [tick for tick in _FOREST_TICKS if domain[0] <= tick <= domain[1]]
 
 
 def subgroups() -> BookWidget:
@@ -146,20 +166,19 @@ def subgroups() -> BookWidget:
         return forest(widget).transform_aggregate(n_significant="sum(significant)")
 
     def plot(widget: BookWidget) -> alt.LayerChart:
-        scale = alt.Scale(type="log", domain=[0.2, 5], nice=False, clamp=True)
-        x = alt.X("hr:Q", title="Hazard ratio (log scale)", scale=scale)
+        domain, ticks = forest_axis(draws, events)
+        scale = alt.Scale(type="log", domain=domain, nice=False)
+        x = alt.X("hr:Q", title="Hazard ratio (log scale)", scale=scale, axis=alt.Axis(values=ticks))
         y = alt.Y("subgroup:O", title=None, axis=alt.Axis(labelExpr="'Simulated subgroup ' + datum.label"))
         base = forest(widget).transform_calculate(
-            verdict="datum.significant == 1 ? 'significant at 5%' : 'not significant'",
-            lower_shown="max(datum.lower, 0.2)",
-            upper_shown="min(datum.upper, 5)",
+            verdict="datum.significant == 1 ? 'significant at 5%' : 'not significant'"
         )
         verdicts = ["not significant", "significant at 5%"]
         colours = alt.Scale(domain=verdicts, range=[PALETTE["blue"], PALETTE["vermillion"]])
         legend = alt.Legend(orient="top")
         intervals = base.mark_rule(strokeWidth=2).encode(
-            x=alt.X("lower_shown:Q", scale=scale),
-            x2="upper_shown:Q",
+            x=alt.X("lower:Q", scale=scale),
+            x2="upper:Q",
             y=y,
             color=alt.Color("verdict:N", title=None, scale=colours, legend=legend),
         )
@@ -196,7 +215,14 @@ def subgroups() -> BookWidget:
         ),
         controls=(
             Control("n_subgroups", "Subgroups", default=10, minimum=1, maximum=MAX_SUBGROUPS, step=1),
-            Control("true_hr", "True HR in every subgroup", default=1.0, minimum=0.6, maximum=1.4, step=0.01),
+            Control(
+                "true_hr",
+                "True HR in every subgroup",
+                default=1.0,
+                minimum=_FOREST_TRUE_HRS[0],
+                maximum=_FOREST_TRUE_HRS[1],
+                step=0.01,
+            ),
             Control("draw", "Simulated draw", default=1, minimum=1, maximum=FOREST_DRAWS, step=1),
         ),
         derived=(("se", se),),
