@@ -4,10 +4,11 @@ before the prose that needs them, and writes each printed line once."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
-from sphinx.application import Sphinx
 
 from conftest import ROOT
 
@@ -25,16 +26,11 @@ def build_notebook(tmp_path: Path, cells: list) -> tuple[dict, str]:
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, source / "index.ipynb")
     warnings = tmp_path / "warnings.txt"
-    with warnings.open("w") as stream:
-        Sphinx(
-            str(source),
-            str(source),
-            str(tmp_path / "out"),
-            str(tmp_path / "doctrees"),
-            "html",
-            warning=stream,
-            freshenv=True,
-        ).build()
+    # In its own process: myst-nb registers parsers and directives globally, which other tests' builds would inherit.
+    subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-w", str(warnings), str(source), str(tmp_path / "out")],
+        check=True,
+    )
     # myst-nb writes the executed notebook beside the output folder, in jupyter_execute/.
     executed = json.loads((tmp_path / "jupyter_execute" / "index.ipynb").read_text())
     return executed, warnings.read_text()
