@@ -94,7 +94,8 @@ def open_notebook(lab: tuple[str, str, Path], browser: object, notebook: str) ->
             route.continue_() if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")) else route.abort()
         ),
     )
-    page.goto(f"{base}/lab/tree/{notebook}?token={token}")
+    # reset: a fresh workspace, so that a notebook opened earlier in the same server is not reopened beside it.
+    page.goto(f"{base}/lab/tree/{notebook}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook", timeout=60_000)
     # JupyterLab may ask which kernel to start; answer with the notebook's own (Python 3).
     select_kernel = page.locator(".jp-Dialog button", has_text="Select")
@@ -226,3 +227,25 @@ def test_instructor_runs_a_chapter_and_the_prose_follows_a_changed_cell(
     )
     page.screenshot(path=str(ROOT / "_build" / "live-lab-instructor.png"))
     context.close()
+
+
+def test_every_chapter_opens_in_jupyterlab_as_prose_not_markup(
+    jupyter_lab: tuple[str, str, Path], browser: object
+) -> None:
+    """Before anything runs, every page of the book reads in JupyterLab as it does in the book: numbers
+    (stored with the notebook), rendered roles and directives, no raw markup and no unknown directive."""
+    from notebook_outputs import toc_notebooks
+
+    found = {}
+    for path in toc_notebooks():
+        relative = path.relative_to(ROOT / "book").as_posix()
+        (jupyter_lab[2] / relative).parent.mkdir(parents=True, exist_ok=True)
+        context, page = open_notebook(jupyter_lab, browser, relative)
+        page.wait_for_selector(".jp-MarkdownCell .myst", timeout=60_000)
+        texts = page.evaluate(MARKDOWN_TEXT)
+        problems = [m for text in texts for m in RAW_MYST.findall(text)]
+        problems += [text[:80] for text in texts if "Unknown Directive" in text or "Unknown Role" in text]
+        if problems:
+            found[relative] = problems
+        context.close()
+    assert found == {}
