@@ -40,6 +40,13 @@ from alexandra.inference._safety import (
     risk_difference,
     wilson_interval,
 )
+from alexandra.inference._subgroups import (
+    SubgroupMultiplicity,
+    forest_draws,
+    forest_extent,
+    simulated_forest,
+    subgroup_multiplicity,
+)
 from alexandra.inference._uncertainty import (
     SAMPLING_FILES,
     BenefitCheck,
@@ -47,11 +54,8 @@ from alexandra.inference._uncertainty import (
     NormalPrior,
     Posterior,
     Precision,
-    SubgroupMultiplicity,
     check_benefit,
     conditional_power,
-    forest_draws,
-    forest_extent,
     load_sampling,
     normal_posterior,
     precision_for_events,
@@ -59,8 +63,6 @@ from alexandra.inference._uncertainty import (
     probability_observed_at_least,
     sampling_distribution,
     sampling_row,
-    simulated_forest,
-    subgroup_multiplicity,
 )
 
 __all__ = [
