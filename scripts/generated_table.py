@@ -7,6 +7,8 @@ not trial data). Read them back with ``pandas.read_csv(path, comment="#")``.
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,32 @@ def write_table(table: pd.DataFrame, path: Path, first_line: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     csv = table.to_csv(index=False, float_format="%.6g", lineterminator="\n")
     path.write_text(f"# {first_line}\n{csv}", encoding="utf-8")
+
+
+def simulation_command(
+    argv: Sequence[str] | None,
+    *,
+    description: str,
+    script: str,
+    filename: str,
+    simulate: Callable[[int, int], pd.DataFrame],
+    trials: int,
+    trials_help: str,
+) -> Path:
+    """The command line of a simulation script: ``--trials``, ``--seed`` and ``--out`` (a folder, by default
+    ``data/simulated``); runs ``simulate(trials, seed)`` and writes ``filename`` there, labelled as simulated
+    with the command that made it. Returns the file's path."""
+    from alexandra.published import find_data_dir
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--trials", type=int, default=trials, help=trials_help)
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--out", type=Path, default=find_data_dir() / "simulated")
+    args = parser.parse_args(argv)
+    command = f"python scripts/{script} --trials {args.trials} --seed {args.seed}"
+    path = args.out / filename
+    write_table(simulate(args.trials, args.seed), path, f"Simulated, not ALEXANDRA data. Made by: {command}")
+    return path
 
 
 def hazard_ratio_spread(observed_hr: npt.ArrayLike) -> dict[str, float]:

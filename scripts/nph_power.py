@@ -27,7 +27,6 @@ Usage: ``python scripts/nph_power.py [--trials 2000] [--seed 2025] [--out data/s
 
 from __future__ import annotations
 
-import argparse
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,10 +38,9 @@ from scipy import stats
 
 from alexandra import published, survival
 from alexandra.design import TrialModel
-from alexandra.published import find_data_dir
 from alexandra.survival import maxcombo_p_value, weighted_logrank_scores
 from alexandra.trial import alexandra_trial_model
-from generated_table import write_table  # scripts/ is on the path when a script runs
+from generated_table import simulation_command  # scripts/ is on the path when a script runs
 
 HAZARD_RATIOS = (0.6, 0.7, 0.8, 0.9, 1.0)
 """Hazard ratios while the drug works: from a large benefit to none (every scenario's null)."""
@@ -158,15 +156,15 @@ def simulate_power(trials: int, seed: int) -> pd.DataFrame:
 
 def main(argv: Sequence[str] | None = None) -> Path:
     """Run the simulation and write the CSV file; returns its path."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=2_000, help="simulated trials per scenario and hazard ratio")
-    parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument("--out", type=Path, default=find_data_dir() / "simulated")
-    args = parser.parse_args(argv)
-    command = f"python scripts/nph_power.py --trials {args.trials} --seed {args.seed}"
-    path = args.out / "nph_power.csv"
-    write_table(simulate_power(args.trials, args.seed), path, f"Simulated, not ALEXANDRA data. Made by: {command}")
-    return path
+    return simulation_command(
+        argv,
+        description=__doc__.splitlines()[0],
+        script="nph_power.py",
+        filename="nph_power.csv",
+        simulate=simulate_power,
+        trials=2_000,
+        trials_help="simulated trials per scenario and hazard ratio",
+    )
 
 
 if __name__ == "__main__":

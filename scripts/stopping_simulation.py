@@ -19,15 +19,13 @@ Usage: ``python scripts/stopping_simulation.py [--trials 2000] [--seed 2025] [--
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from alexandra import inference, published, trial
-from alexandra.published import find_data_dir
-from generated_table import hazard_ratio_spread, write_table  # scripts/ is on the path when a script runs
+from generated_table import hazard_ratio_spread, simulation_command  # scripts/ is on the path when a script runs
 
 ON_TREATMENT_HRS = (0.6, 0.75, 0.9)
 """Assumed hazard ratios while on atezolizumab: a large benefit, the design's, a modest one."""
@@ -75,15 +73,15 @@ def simulate_dilution(trials: int, seed: int) -> pd.DataFrame:
 
 def main(argv: Sequence[str] | None = None) -> Path:
     """Run the simulation and write the CSV file; returns its path."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=2_000, help="simulated trials per hazard ratio and policy")
-    parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument("--out", type=Path, default=find_data_dir() / "simulated")
-    args = parser.parse_args(argv)
-    command = f"python scripts/stopping_simulation.py --trials {args.trials} --seed {args.seed}"
-    path = args.out / "stopping_dilution.csv"
-    write_table(simulate_dilution(args.trials, args.seed), path, f"Simulated, not ALEXANDRA data. Made by: {command}")
-    return path
+    return simulation_command(
+        argv,
+        description=__doc__.splitlines()[0],
+        script="stopping_simulation.py",
+        filename="stopping_dilution.csv",
+        simulate=simulate_dilution,
+        trials=2_000,
+        trials_help="simulated trials per hazard ratio and policy",
+    )
 
 
 if __name__ == "__main__":

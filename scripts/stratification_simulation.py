@@ -23,7 +23,6 @@ Usage: ``python scripts/stratification_simulation.py [--trials 1000] [--seed 202
 
 from __future__ import annotations
 
-import argparse
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,9 +34,8 @@ from scipy import optimize
 
 from alexandra import published, reconstruction, survival
 from alexandra.design import TrialModel
-from alexandra.published import find_data_dir
 from alexandra.trial import alexandra_trial_model
-from generated_table import write_table  # scripts/ is on the path when a script runs
+from generated_table import simulation_command  # scripts/ is on the path when a script runs
 
 TRUE_HAZARD_RATIOS = (0.6, 0.7, 0.8, 0.9, 1.0, 1.1)
 """The common hazard ratio within strata (atezolizumab versus chemotherapy alone)."""
@@ -132,15 +130,15 @@ def simulate(trials: int, seed: int) -> pd.DataFrame:
 
 def main(argv: Sequence[str] | None = None) -> Path:
     """Run the simulation and write the CSV file; returns its path."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=1_000, help="simulated trials per hazard ratio and strength")
-    parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument("--out", type=Path, default=find_data_dir() / "simulated")
-    args = parser.parse_args(argv)
-    command = f"python scripts/stratification_simulation.py --trials {args.trials} --seed {args.seed}"
-    path = args.out / "stratification.csv"
-    write_table(simulate(args.trials, args.seed), path, f"Simulated, not ALEXANDRA data. Made by: {command}")
-    return path
+    return simulation_command(
+        argv,
+        description=__doc__.splitlines()[0],
+        script="stratification_simulation.py",
+        filename="stratification.csv",
+        simulate=simulate,
+        trials=1_000,
+        trials_help="simulated trials per hazard ratio and strength",
+    )
 
 
 if __name__ == "__main__":
