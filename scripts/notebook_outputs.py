@@ -72,6 +72,11 @@ def _text(value: str | list[str]) -> str:
     return value if isinstance(value, str) else "".join(value)
 
 
+def same_cells(one: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Whether two versions of a notebook have the same cells (sources, in order), whatever their outputs."""
+    return [_text(c["source"]) for c in one["cells"]] == [_text(c["source"]) for c in other["cells"]]
+
+
 def _masked(text: str) -> str:
     for pattern, replacement, _ in VOLATILE_TEXT:
         text = re.sub(pattern, replacement, text)
@@ -175,7 +180,7 @@ def differences(committed: dict[str, Any], executed: dict[str, Any]) -> str:
     import nbformat
     from pytest_notebook.diffing import diff_notebooks, diff_to_string, filter_diff
 
-    if [_text(c["source"]) for c in committed["cells"]] != [_text(c["source"]) for c in executed["cells"]]:
+    if not same_cells(committed, executed):
         return "the cells differ: the build executed another version of this notebook (run `make book`)"
     prose = prose_differences(committed, executed)
     committed, executed = coalesced_streams(committed), coalesced_streams(executed)
@@ -249,7 +254,7 @@ def save(notebook: Path) -> None:
     except LookupError as error:
         raise SystemExit(f"error: {error}") from None
     committed = json.loads(notebook.read_text(encoding="utf-8"))
-    if [_text(c["source"]) for c in committed["cells"]] != [_text(c["source"]) for c in built["cells"]]:
+    if not same_cells(committed, built):
         raise SystemExit(f"error: {notebook}: its cells changed since the book was built: run `make book`")
     for cell, run in zip(committed["cells"], built["cells"], strict=True):
         if cell["cell_type"] == "code":
